@@ -123,6 +123,12 @@ def sorted_items(m: dict) -> list[tuple[Any, Any]]:
     return sorted(m.items(), key=lambda kv: key_order(kv[0]))
 
 
+# Grapheme_Extend is approximated by the Mn/Me categories plus the few other code points
+# Unicode gives that property (ZWNJ and the halfwidth katakana sound marks).
+_ESCAPED_CATEGORIES = frozenset(("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp", "Zs", "Mn", "Me"))
+_GRAPHEME_EXTEND_EXTRA = frozenset("\u200c\uff9e\uff9f")
+
+
 def _escape_char(c: str) -> str:
     if c == '"':
         return '\\"'
@@ -138,13 +144,8 @@ def _escape_char(c: str) -> str:
         return "\\0"
     if c == " ":
         return c
-    cat = unicodedata.category(c)
-    if cat in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp", "Zs") or cat in ("Mn", "Me") or c in (
-        "\u200c",
-        "\uff9e",
-        "\uff9f",
-    ):
-        return "\\u{%x}" % ord(c)
+    if unicodedata.category(c) in _ESCAPED_CATEGORIES or c in _GRAPHEME_EXTEND_EXTRA:
+        return f"\\u{{{ord(c):x}}}"
     return c
 
 

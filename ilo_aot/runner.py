@@ -1,0 +1,119 @@
+"""One run of `ilo`: load, check, choose the entry, run, print (language.md §9.4)."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, TextIO
+
+from ilo_runtime.diagnostics import Diagnostic
+from ilo_runtime.errors import IloRuntimeError
+
+from .frontend import ast as A
+from .pipeline import check, read_source
+
+if TYPE_CHECKING:
+    from .cli import Options, Reporter
+
+
+def run_program(opts: Options, out: TextIO, err: TextIO, reporter: Reporter) -> int:
+    from .cli import choose_entry, loop_tail_suppresses, print_result, runtime_error
+
+    if opts.inline is not None:
+        src, args, is_file, shown = A.SourceFile(None, opts.inline), opts.positional, False, None
+    else:
+        first = opts.positional[0]
+        is_file = os.path.isfile(first)
+        shown = first
+        try:
+            src = read_source(first) if is_file else A.SourceFile(None, first)
+        except (OSError, UnicodeDecodeError) as e:
+            err.write(f"error: cannot read {first}: {e}\n")
+            return 1
+        args = opts.positional[1:]
+
+    checked = check(src, verify_program=not opts.ast)
+    reporter.report(checked.diagnostics)
+    if checked.errors or checked.program is None:
+        return 1
+    program = checked.program
+    if opts.ast:
+        return _dump_ast(program, out)
+
+    if opts.bench is not None:
+        from .bench_cli import bench
+
+        return bench(src, program, opts.bench, args, out, err)
+
+    name, values, special = choose_entry(program, args, is_file)
+    if special is not None:
+        return _special(special, program, shown or "", out, err, reporter)
+    assert name is not None
+    decl = next(f for f in program.functions() if f.name == name)
+    if len(values) != len(decl.params):
+        reporter.report(
+            [
+                Diagnostic(
+                    f"{name}: expected {len(decl.params)} args, got {len(values)}",
+                    code="ILO-R004",
+                )
+            ]
+        )
+        return 1
+
+    from .api import LoadedProgram
+
+    loaded = LoadedProgram(src, program)
+    try:
+        value = loaded.call(name, values)
+    except IloRuntimeError as e:
+        out.flush()
+        reporter.report([runtime_error(e)])
+        return 1
+    finally:
+        out.flush()
+    if opts.mode == "json":
+        code = _print_json(value, out)
+    else:
+        code = print_result(value, out, err, loop_tail_suppresses(decl))
+    if code == 0 and opts.hints:
+        from .frontend.lint import hints
+
+        reporter.hints(hints(src.text, program))
+    return code
+
+
+def _print_json(value: object, out: TextIO) -> int:
+    from .json_result import json_result
+
+    text, is_err = json_result(value)
+    out.write(text + "\n")
+    return 1 if is_err else 0
+
+
+def _dump_ast(program: A.Program, out: TextIO) -> int:
+    from .frontend.ast_dump import ast_to_json
+
+    out.write(ast_to_json(program) + "\n")
+    return 0
+
+
+def _special(
+    special: str, program: A.Program, shown: str, out: TextIO, err: TextIO, reporter: Reporter
+) -> int:
+    names = [f.name for f in program.functions()]
+    listing = "available functions:\n" + "".join(f"  {n}\n" for n in names) + "\n"
+    if special == "ast":
+        return _dump_ast(program, out)
+    if special == "no-functions":
+        reporter.report([Diagnostic("no functions defined", code="ILO-R012")])
+        return 1
+    if special.startswith("no-such:"):
+        err.write(f"error: no such function '{special[8:]}' in {shown}\n")
+        err.write(listing)
+        err.write(f"  ilo {shown} <func> [args...]   run a function\n")
+        return 1
+    err.write(f"error: {shown} defines multiple functions, please specify one.\n")
+    err.write(listing)
+    err.write(f"  ilo {shown} <func> [args...]   run a function\n")
+    err.write(f"  ilo --ast {shown}              dump the parsed AST as JSON\n")
+    return 1
