@@ -146,7 +146,9 @@ class Reporter:
         if self.mode == "json":
             import json
 
-            self.err.write(json.dumps({"hints": hints}, ensure_ascii=False) + "\n")
+            self.err.write(
+                json.dumps({"hints": hints}, ensure_ascii=False, separators=(",", ":")) + "\n"
+            )
         else:
             for h in hints:
                 self.err.write(h + "\n")

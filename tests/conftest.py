@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import os
 import sys
-from contextlib import redirect_stdout
+from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,7 +62,7 @@ def run_ilo(args: list[str], cwd: Path | None = None) -> RunResult:
     if cwd is not None:
         os.chdir(cwd)
     try:
-        with redirect_stdout(out):
+        with redirect_stdout(out), redirect_stderr(err):
             code = _main(list(args), out, err)
     finally:
         os.chdir(old)

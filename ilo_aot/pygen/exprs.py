@@ -152,8 +152,9 @@ class ExprCompiler:
             return f"{_CMP_HELPERS[op]}({left}, {right})"
         if op in ("=", "!="):
             if nums:
-                test = "<" if op == "=" else ">="
-                return f"(abs({left} - {right}) {test} 2.220446049250313e-16)"
+                # `!=` is `not =`: with a NaN difference both `<` and `>=` are false.
+                neg = "" if op == "=" else "not "
+                return f"({neg}abs({left} - {right}) < 2.220446049250313e-16)"
             if lk == rk and lk in (TEXT, BOOL):
                 return f"({left} {'==' if op == '=' else '!='} {right})"
             return f"{'_eq' if op == '=' else '_ne'}({left}, {right})"

@@ -16,7 +16,7 @@ from typing import Any
 
 from . import ops
 from .builtins import BUILTINS
-from .builtins.callables import set_function_table
+from .builtins.callables import builtin_value, set_function_table
 from .diagnostics import Diagnostic
 from .errors import IloRuntimeError
 from .values import Closure, Err, FnRef, Ok, Record, truthy
@@ -35,17 +35,11 @@ def _undefined_fn(name: str) -> Any:
     raise IloRuntimeError("ILO-R002", f"undefined function: {name}")
 
 
-_BUILTIN_VALUES: dict[str, FnRef] = {}
-
-
 def _builtin_value(name: str) -> FnRef:
-    ref = _BUILTIN_VALUES.get(name)
-    if ref is None:
-        fn = BUILTINS.get(name)
-        if fn is None:
-            raise IloRuntimeError("ILO-R001", f"undefined variable: {name}")
-        ref = _BUILTIN_VALUES[name] = FnRef(name, fn)
-    return ref
+    """A builtin used as a function value (with the builtin's own arity errors)."""
+    if name not in BUILTINS:
+        raise IloRuntimeError("ILO-R001", f"undefined variable: {name}")
+    return builtin_value(name)
 
 
 def base_namespace() -> dict[str, Any]:

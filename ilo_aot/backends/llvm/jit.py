@@ -1,0 +1,161 @@
+"""In-process execution: an MCJIT engine per compiled module, plus the Python-facing objects.
+
+`JitModule.build(module)` compiles an IR module and its METH_FASTCALL wrappers into machine
+code in this process and creates one builtin function object per native function. The engine,
+the PyMethodDefs, the fallbacks and the error handler are owned by the JitModule: the callables
+stay valid as long as it (or any callable, which keeps a reference through `_owner` on the
+module's registry) is alive.
+"""
+
+from __future__ import annotations
+
+import array
+import ctypes
+import ctypes.util
+import itertools
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import llvmlite.binding as llvm
+
+from ilo_aot.ir import errors, ir
+
+from . import codegen, pywrap, target
+
+_uids = itertools.count()
+_lib_lock = threading.Lock()
+_libm_loaded = False
+
+# Every live JitModule, so that engines outlive the callables handed out (builtin function
+# objects cannot hold a reference to their owner). Modules are never unloaded: compiled code
+# is small and a JIT compiles each function once.
+_LIVE: list[JitModule] = []
+
+
+def _load_libm() -> None:
+    """Make the C math library's symbols visible to the JIT linker (once)."""
+    global _libm_loaded
+    with _lib_lock:
+        if _libm_loaded:
+            return
+        name = ctypes.util.find_library("m")
+        if name:
+            try:
+                llvm.load_library_permanently(name)
+            except RuntimeError:
+                pass  # libm is linked into the interpreter on most platforms
+        _libm_loaded = True
+
+
+class NativeArgumentError(TypeError):
+    """An argument native code cannot take (e.g. a `str` or `bool` for an `n` parameter).
+
+    Raised by the default fallback; callers who want the interpreter to run such calls pass
+    their own fallback callables instead (design.md §4: "runs that call in the fallback tier").
+    """
+
+
+def _is_number(value: Any) -> bool:
+    t = type(value)
+    return t is not bool and (hasattr(t, "__float__") or hasattr(t, "__index__"))
+
+
+def _default_fallback(fn: ir.Function) -> Callable[..., Any]:
+    """A fallback that reports the argument native code could not take."""
+    py_name = pywrap.python_name(fn.name)
+
+    def fallback(*args: Any) -> Any:
+        for name, ty, value in zip(fn.param_names, fn.param_types, args, strict=False):
+            ok = type(value) is bool if ty == ir.BOOL else _is_number(value)
+            if not ok:
+                kind = "a bool" if ty == ir.BOOL else "a number"
+                raise NativeArgumentError(
+                    f"{py_name}(): parameter '{pywrap.python_name(name)}' needs {kind} "
+                    f"in native code, got {type(value).__name__}"
+                )
+        raise NativeArgumentError(f"{py_name}(): arguments not convertible for native code")
+
+    return fallback
+
+
+class JitModule:
+    """Native code for one IR module, loaded in this process."""
+
+    def __init__(self) -> None:
+        self.module = ir.Module()
+        self.engine: llvm.ExecutionEngine | None = None
+        self.callables: dict[str, Any] = {}
+        self.addresses: dict[str, int] = {}
+        self.optimized_ir = ""
+        self._keep: list[Any] = []
+        self.uid = ""
+        self.depth_limit = errors.RECURSION_LIMIT
+
+    @classmethod
+    def build(
+        cls,
+        module: ir.Module,
+        *,
+        fallbacks: dict[str, Callable[..., Any]] | None = None,
+        opt_level: int = 2,
+        depth_limit: int = errors.RECURSION_LIMIT,
+        module_name: str = "ilo",
+    ) -> JitModule:
+        """Compile `module` and create its callables (see module docstring)."""
+        self = cls()
+        self.module = module
+        self.depth_limit = depth_limit
+        self.uid = f"m{next(_uids)}"
+        prefix = f"ilo_{self.uid}_"
+        trace_cap = depth_limit + 1
+        pywrap.register_python_symbols()
+        _load_libm()
+        wrappers, decls = pywrap.emit_wrappers(module, prefix, self.uid, trace_cap, depth_limit)
+        text = codegen.module_text(module, prefix=prefix, extra=wrappers, extra_decls=decls)
+        tm = target.host_target_machine(opt=min(max(opt_level, 0), 3))
+        mod = target.prepare(text, tm, opt_level)
+        self.optimized_ir = str(mod)
+        engine = llvm.create_mcjit_compiler(mod, tm)
+        engine.finalize_object()
+        self.engine = engine
+        self._keep.append(tm)
+
+        handler = self._error_handler
+        self._keep.append(handler)
+        pywrap.set_object_global(engine.get_global_value_address(pywrap.handler_global(self.uid)), handler)
+        for fn in module.functions:
+            fb = (fallbacks or {}).get(fn.name) or _default_fallback(fn)
+            self._keep.append(fb)
+            pywrap.set_object_global(engine.get_global_value_address(pywrap.fallback_global(fn, prefix)), fb)
+            self.addresses[fn.name] = engine.get_function_address(ir.function_symbol(fn.name, prefix))
+            wrapper = engine.get_function_address(pywrap.wrapper_symbol(fn, prefix))
+            py_names = [pywrap.python_name(p) for p in fn.param_names]
+            func, mdef = pywrap.make_builtin(
+                wrapper,
+                pywrap.python_name(fn.name),
+                f"({', '.join(py_names)})",
+                fn.signature,
+                module_name,
+            )
+            self._keep.append(mdef)
+            self.callables[fn.name] = func
+        _LIVE.append(self)
+        return self
+
+    def _error_handler(self, status: int, trace_len: int, frames: bytes) -> Any:
+        """Called by a wrapper when native code failed: raise the ilo runtime error."""
+        raise self.error_for(status, array.array("i", frames).tolist())
+
+    def error_for(self, status: int, frame_ids: list[int]) -> Exception:
+        """The IloRuntimeError for IloCtx `status` and the recorded frames (innermost first)."""
+        site = self.module.sites[status - 1]
+        names = [self.module.functions[i].name for i in reversed(frame_ids)]
+        return errors.runtime_error(
+            site.code,
+            site.message,
+            span=site.span,
+            source=site.source,
+            path=site.path,
+            call_chain=names,  # outermost first, as the fallback tier writes the notes
+        )
