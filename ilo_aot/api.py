@@ -11,6 +11,7 @@ from typing import Any
 from ilo_runtime.boundary import RecordType, make_function, py_name
 from ilo_runtime.errors import IloCompileError
 from ilo_runtime.fallback import call_entry, ensure_recursion_limit, load_generated
+from ilo_runtime.ops import RECURSION_LIMIT
 from ilo_runtime.values import FnRef
 
 from .frontend import ast as A
@@ -21,9 +22,9 @@ from .pygen.module import generate
 ENGINES = ("auto", "interp", "llvm", "arm64")
 _counter = itertools.count()
 
-# Python frames per ilo call are few; this bounds fallback-tier recursion well inside the
-# default 8 MiB C stack (deeper recursion raises ILO-R010 instead of crashing).
-FALLBACK_RECURSION_LIMIT = 6000
+# One Python frame per direct ilo call (3.11 runs Python-to-Python calls without C recursion),
+# so the fallback tier allows about as many nested calls as native code, then raises ILO-R010.
+FALLBACK_RECURSION_LIMIT = RECURSION_LIMIT + 200
 
 
 class IloModule(types.ModuleType):

@@ -53,7 +53,7 @@ _ENGINE_FLAGS = {
 _SUBCOMMANDS = {"repl", "serv", "tool", "tools", "graph", "compile", "spec"}
 # Run inside a thread with a large stack so deep (but bounded) recursion raises cleanly.
 _STACK_BYTES = 512 * 1024 * 1024
-CLI_RECURSION_LIMIT = 40000
+CLI_RECURSION_LIMIT = 10_200  # ~ ops.RECURSION_LIMIT nested ilo calls
 
 
 @dataclass

@@ -5,10 +5,11 @@
                                    [--no-native] [--no-cache]
     ilo-aot sources FILE --shim C --object O --stub PYI [--name NAME] [--target ...]
     ilo-aot cache info|clear
-    ilo-aot check FILE / ilo-aot show FILE FUNC ...   (not available in this build yet)
+    ilo-aot check FILE
+    ilo-aot show FILE FUNC [--ir|--llvm|--asm|--py] [--target TRIPLE] [--backend llvm|arm64] [--opt N]
 
 `compile` writes `DIR/<module>.abi3.so` (`.pyd` on Windows) and `DIR/<module>.pyi` per file,
-printing one progress line per module. Errors are one readable message (ilo diagnostics with
+printing one progress line per module. `check` and `show` are in `ilo_aot.inspect_cmd`. Errors are one readable message (ilo diagnostics with
 file, line:col and caret excerpt), never a traceback; the exit status is 1.
 """
 
@@ -56,9 +57,9 @@ def _parser() -> argparse.ArgumentParser:
     k = sub.add_parser("cache", help="show or clear the compile cache")
     k.add_argument("action", choices=["info", "clear"])
 
-    for name in ("check", "show"):
-        s = sub.add_parser(name, help="not available in this build yet")
-        s.add_argument("rest", nargs=argparse.REMAINDER)
+    from .inspect_cmd import add_parsers
+
+    add_parsers(sub)
     return p
 
 
@@ -168,9 +169,14 @@ def run(argv: Sequence[str]) -> int:
             return _sources(args)
         if args.command == "cache":
             return _cache(args)
-        if args.command in ("check", "show"):
-            print(f"ilo-aot {args.command}: not available yet", file=sys.stderr)
-            return 2
+        if args.command == "check":
+            from .inspect_cmd import run_check
+
+            return run_check(args)
+        if args.command == "show":
+            from .inspect_cmd import run_show
+
+            return run_show(args)
         parser.print_help()
         return 2
     except AotError as e:

@@ -15,7 +15,7 @@ from .errors import AotError
 
 # Same bound as `ilo_aot.load` (api.FALLBACK_RECURSION_LIMIT): fallback recursion raises
 # ILO-R010 well inside the default C stack.
-FALLBACK_RECURSION_LIMIT = 6000
+FALLBACK_RECURSION_LIMIT = 10_200
 PAYLOAD_FORMAT = 1
 
 

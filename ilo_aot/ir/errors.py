@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from ilo_runtime.diagnostics import Diagnostic
 from ilo_runtime.errors import IloRuntimeError
 
-RECURSION_LIMIT = 10_000
+from ilo_runtime.ops import RECURSION_LIMIT  # shared with the fallback tier
 
 
 @dataclass(frozen=True)

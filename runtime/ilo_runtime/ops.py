@@ -14,7 +14,10 @@ from .errors import IloRuntimeError
 from .values import Closure, Err, FnRef, Ok, Record, truthy
 
 EPSILON = 2.220446049250313e-16
-RECURSION_MESSAGE = "recursion depth exceeded"
+# Nested ilo calls every tier allows; one more raises ILO-R010 with RECURSION_MESSAGE. Native
+# code counts calls exactly; the fallback tier bounds Python frames to the same number.
+RECURSION_LIMIT = 10_000
+RECURSION_MESSAGE = f"recursion depth exceeded (limit {RECURSION_LIMIT})"
 
 _OP_NAMES = {
     "+": "Add",
