@@ -9,8 +9,9 @@
     ilo-aot show FILE FUNC [--ir|--llvm|--asm|--py] [--target TRIPLE] [--backend llvm|arm64] [--opt N]
 
 `compile` writes `DIR/<module>.abi3.so` (`.pyd` on Windows) and `DIR/<module>.pyi` per file,
-printing one progress line per module. `check` and `show` are in `ilo_aot.inspect_cmd`. Errors are one readable message (ilo diagnostics with
-file, line:col and caret excerpt), never a traceback; the exit status is 1.
+printing one progress line per module; `check` and `show` are in `ilo_aot.inspect_cmd`. Errors
+are one readable message (ilo diagnostics with file, line:col and caret excerpt), never a
+traceback; the exit status is 1.
 """
 
 from __future__ import annotations

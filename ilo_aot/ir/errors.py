@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 from ilo_runtime.diagnostics import Diagnostic
 from ilo_runtime.errors import IloRuntimeError
-
 from ilo_runtime.ops import RECURSION_LIMIT  # shared with the fallback tier
 
 

@@ -21,7 +21,7 @@ def perimeter(path: Path) -> float:
     """Length of the polyline: `dist` (fallback tier, records) between neighbours, summed by
     `total`; `hyp` (native) checks the first segment."""
     pts = path.as_records()
-    segments = [kernels.dist(a, b) for a, b in zip(pts, pts[1:])]
+    segments = [kernels.dist(a, b) for a, b in zip(pts, pts[1:], strict=False)]
     if path.points[1:]:
         (x0, y0), (x1, y1) = path.points[0], path.points[1]
         assert abs(kernels.hyp(x1 - x0, y1 - y0) - segments[0]) < 1e-12
