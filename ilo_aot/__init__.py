@@ -7,8 +7,20 @@
 
 from ilo_runtime.errors import IloCompileError, IloErr, IloRuntimeError
 
-from .api import load
-
 __version__ = "0.1.0"
 
-__all__ = ["IloCompileError", "IloErr", "IloRuntimeError", "load", "__version__"]
+from .api import load  # noqa: E402 - after __version__, which the CLI imports from here
+from .import_hook import install_import_hook  # noqa: E402
+from .jit import JitSettings, JitStats, jit_stats  # noqa: E402
+
+__all__ = [
+    "IloCompileError",
+    "IloErr",
+    "IloRuntimeError",
+    "JitSettings",
+    "JitStats",
+    "__version__",
+    "install_import_hook",
+    "jit_stats",
+    "load",
+]

@@ -5,10 +5,9 @@ from __future__ import annotations
 import itertools
 import os
 import types
-from collections.abc import Callable
 from typing import Any
 
-from ilo_runtime.boundary import RecordType, make_function, py_name
+from ilo_runtime.boundary import RecordType, py_name
 from ilo_runtime.errors import IloCompileError
 from ilo_runtime.fallback import call_entry, ensure_recursion_limit, load_generated
 from ilo_runtime.ops import RECURSION_LIMIT
@@ -16,6 +15,7 @@ from ilo_runtime.values import FnRef
 
 from .frontend import ast as A
 from .frontend.types import render_type
+from .jit.tiered import JitSettings, TieredProgram, check_engine
 from .pipeline import check, source_from
 from .pygen.module import generate
 
@@ -50,14 +50,23 @@ def _type_src(t: Any) -> str:
 
 
 class LoadedProgram:
-    """A verified program with its fallback tier loaded (shared by `load` and the CLI)."""
+    """A verified program with its fallback tier loaded (shared by `load` and the CLI).
 
-    def __init__(self, src: A.SourceFile, program: A.Program) -> None:
+    `hot_hooks` and `extra` are the tiered JIT's instrumentation (see `pygen.module.generate`).
+    """
+
+    def __init__(
+        self,
+        src: A.SourceFile,
+        program: A.Program,
+        hot_hooks: frozenset[str] = frozenset(),
+        extra: dict[str, Any] | None = None,
+    ) -> None:
         self.src = src
         self.program = program
-        self.generated = generate(program)
+        self.generated = generate(program, hot_hooks)
         filename = f"<ilo:{src.path or 'inline'}#{next(_counter)}>"
-        self.namespace = load_generated(self.generated.source, filename)
+        self.namespace = load_generated(self.generated.source, filename, extra)
         self.functions: dict[str, FnRef] = self.namespace["_FUNCTIONS"]
         self.decls = {f.name: f for f in program.functions()}
 
@@ -75,40 +84,40 @@ def compile_program(path_or_source: str | os.PathLike[str]) -> LoadedProgram:
     return LoadedProgram(src, checked.program)
 
 
-def load(path_or_source: str | os.PathLike[str], engine: str = "auto") -> IloModule:
+def load(
+    path_or_source: str | os.PathLike[str],
+    engine: str = "auto",
+    settings: JitSettings | None = None,
+) -> IloModule:
     """Load an ilo module from a path or from source text.
 
     Returns a module object whose attributes are the ilo functions (as Python callables with
-    docstrings and signatures) and record types. `engine` is "auto" (tiered), "interp"
-    (fallback tier only), "llvm" or "arm64" (native where eligible).
+    docstrings and signatures) and record types. `engine` is "auto" (tiered: the fallback tier
+    first, native code once a function is hot), "interp" (fallback tier only), "llvm" (native
+    where eligible, from the start) or "arm64" (the raw AArch64 backend; aarch64 hosts only).
+    Raises IloCompileError (with the diagnostics) for a program that does not verify.
     """
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}, got {engine!r}")
+    check_engine(engine)
     ensure_recursion_limit(FALLBACK_RECURSION_LIMIT)
-    loaded = compile_program(path_or_source)
-    src = loaded.src
+    src = source_from(path_or_source)
+    checked = check(src)
+    if not checked.ok or checked.program is None:
+        raise IloCompileError(checked.errors or checked.diagnostics)
     name = os.path.splitext(os.path.basename(src.path))[0] if src.path else "ilo_inline"
+    tier = TieredProgram(src, checked.program, engine, settings, module_name=name)
     module = IloModule(name)
     module.__file__ = src.path
     lines = []
-    for fname, decl in loaded.decls.items():
-        sig = signature_text(decl)
-        invoke = _invoker(loaded, fname)
-        fn = make_function(fname, [p.name for p in decl.params], sig, invoke)
-        setattr(module, py_name(fname), fn)
-        lines.append(f"    {sig}")
-    for decl in loaded.program.decls:
+    for fname, decl in tier.decls.items():
+        setattr(module, py_name(fname), tier.callable(fname))
+        lines.append(f"    {signature_text(decl)}")
+    for decl in checked.program.decls:
         if isinstance(decl, A.TypeDecl):
             setattr(module, py_name(decl.name), RecordType(decl.name, [f.name for f in decl.fields]))
-    module.__doc__ = f"ilo module {name}\n\nFunctions:\n" + "\n".join(lines)
-    module.__ilo_program__ = loaded  # type: ignore[attr-defined]
+    module.__doc__ = f"ilo module {name} (engine {engine})\n\nFunctions:\n" + "\n".join(lines)
+    module.__ilo_tiers__ = tier  # type: ignore[attr-defined]
+    tier.listeners.append(lambda fname, fn: setattr(module, py_name(fname), fn))
+    tier.start()
     return module
-
-
-def _invoker(loaded: LoadedProgram, name: str) -> Callable[[list[Any]], Any]:
-    ref = loaded.functions[name]
-
-    def invoke(args: list[Any]) -> Any:
-        return call_entry(ref, args)
-
-    return invoke

@@ -153,10 +153,20 @@ def format_statuses(statuses: list[FunctionStatus]) -> str:
     return "\n".join(lines)
 
 
+def _emit(text: str) -> None:
+    """Print `text`; a closed pipe (`... | head`) ends the output quietly."""
+    try:
+        print(text, flush=True)
+    except BrokenPipeError:
+        # Point stdout at devnull so the interpreter's final flush does not fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
 def run_check(args: argparse.Namespace) -> int:
     """`ilo-aot check FILE`: print the per-function report; 0 when the module verifies."""
     program = load_program(args.file)
-    print(format_statuses(function_statuses(program)))
+    _emit(format_statuses(function_statuses(program)))
     return 0
 
 
@@ -262,5 +272,5 @@ def run_show(args: argparse.Namespace) -> int:
     text = show_text(
         program, func, args.view, target=args.target, backend=args.backend, opt_level=args.opt
     )
-    print(text.rstrip("\n"))
+    _emit(text.rstrip("\n"))
     return 0

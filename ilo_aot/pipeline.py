@@ -36,13 +36,9 @@ def check(src: A.SourceFile, verify_program: bool = True) -> Checked:
     """Lex, parse, resolve imports and (unless dumping the AST) verify, in the order of
     diagnostics.md §1. The program is returned even when there were errors."""
     from .frontend.imports import load_program
-    from .frontend.lint import cross_language_warning
 
     diags: list[Diagnostic] = []
-    warning = cross_language_warning(src.text)
-    if warning is not None:
-        diags.append(warning)
-    program, front = load_program(src)
+    program, front = load_program(src)  # starts with the cross-language warning, if any
     diags.extend(front)
     if any(d.code and d.code.startswith("ILO-L") for d in front):
         return Checked(None, diags)

@@ -60,14 +60,21 @@ def run_program(opts: Options, out: TextIO, err: TextIO, reporter: Reporter) -> 
         )
         return 1
 
-    from .api import LoadedProgram
+    from .jit.tiered import EngineUnavailable, TieredProgram
 
-    loaded = LoadedProgram(src, program)
     try:
-        value = loaded.call(name, values)
+        tier = TieredProgram(src, program, opts.engine)
+    except EngineUnavailable as e:
+        err.write(f"error: {e}\n")
+        return 1
+    tier.start()
+    try:
+        value = tier.call_ilo(name, values)
     except IloRuntimeError as e:
         out.flush()
         reporter.report([runtime_error(e)])
+        if opts.jit_stats:
+            _print_jit_stats(err)
         return 1
     finally:
         out.flush()
@@ -75,11 +82,20 @@ def run_program(opts: Options, out: TextIO, err: TextIO, reporter: Reporter) -> 
         code = _print_json(value, out)
     else:
         code = print_result(value, out, err, loop_tail_suppresses(decl))
+    if opts.jit_stats:
+        out.flush()
+        _print_jit_stats(err)
     if code == 0 and opts.hints:
         from .frontend.lint import hints
 
         reporter.hints(hints(src.text, program))
     return code
+
+
+def _print_jit_stats(err: TextIO) -> None:
+    from .jit.stats import jit_stats
+
+    err.write(str(jit_stats()) + "\n")
 
 
 def _print_json(value: object, out: TextIO) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import sys
+import tempfile
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus"
 EXAMPLES = ROOT / "examples"
+
+# Tests never write the user's own compile cache.
+os.environ.setdefault("ILO_AOT_CACHE", tempfile.mkdtemp(prefix="ilo-aot-test-cache-"))
 
 for p in (ROOT, ROOT / "runtime"):
     if str(p) not in sys.path:

@@ -51,3 +51,14 @@ def test_corpus_summary(capsys):
         for fam in sorted(total):
             print(f"  {fam:8} {passed[fam]:4}/{total[fam]:<4} {100 * passed[fam] / total[fam]:5.1f}%")
     assert not [k for k in KNOWN if k.split("-")[0] in ("arith", "ctrl")]
+
+
+NUMERIC = [c for c in CASES if c.path.stem.split("-")[0] in ("arith", "ctrl")]
+
+
+@pytest.mark.parametrize("engine", ["llvm", "auto"])
+@pytest.mark.parametrize("case", NUMERIC, ids=[c.id for c in NUMERIC])
+def test_numeric_families_through_native_engines(case, engine):
+    """arith and ctrl use only numbers: every native engine must run them identically."""
+    problem = check_case(case, ["--engine", engine])
+    assert problem is None, problem

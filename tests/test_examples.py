@@ -19,3 +19,11 @@ def test_examples_cover_the_language():
 def test_example_case(case):
     problem = check_case(case)
     assert problem is None, problem
+
+
+@pytest.mark.parametrize("engine", ["llvm", "auto"])
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_example_case_through_native_engines(case, engine):
+    """The same cases with native code: identical stdout, stderr and exit code."""
+    problem = check_case(case, ["--engine", engine])
+    assert problem is None, problem

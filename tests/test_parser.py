@@ -10,7 +10,7 @@ from ilo_aot.frontend import ast as A
 from ilo_aot.frontend.ast import SourceFile
 from ilo_aot.frontend.ast_dump import ast_to_json, to_sexpr
 from ilo_aot.frontend.parser import parse_source
-from ilo_aot.frontend.types import NUM, TFn, TList, TNamed, TResult, TSum
+from ilo_aot.frontend.types import NUM, TEXT, TFn, TList, TNamed, TOpt, TResult, TSum
 
 
 def parse(src: str) -> tuple[A.Program, list]:
@@ -367,7 +367,7 @@ def test_header_detection_after_semicolon() -> None:
 
 
 def test_parameter_and_type_forms() -> None:
-    program, diags = parse("f g:F n n xs:L (L n) c:S red blue r:R n t p:pt>n;1")
+    program, diags = parse("f g:F n n xs:L (L n) c:S red blue r:R n t p:pt q:a>O n;1")
     assert diags == []
     fn = program.decls[0]
     assert isinstance(fn, A.FnDecl)
@@ -375,16 +375,11 @@ def test_parameter_and_type_forms() -> None:
         TFn((NUM,), NUM),
         TList(TList(NUM)),
         TSum(("red", "blue")),
-        TResult(NUM, TNamed("t") if False else fn.params[3].type.err),
-        TNamed("pt"),
-    ]  # noqa: E501
-    assert render(fn.params[3].type) == "R n t"
-
-
-def render(t: object) -> str:
-    from ilo_aot.frontend.types import render_type
-
-    return render_type(t)  # type: ignore[arg-type]
+        TResult(NUM, TEXT),
+        TNamed("pt"),  # records and aliases stay named
+        TNamed("a"),  # a type variable
+    ]
+    assert fn.ret == TOpt(NUM)
 
 
 def test_alias_tool_use() -> None:

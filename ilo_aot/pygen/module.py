@@ -41,8 +41,13 @@ def _declared_kind(fn: A.FnDecl) -> str:
     return GUARDABLE.get(_type_letter(fn.ret), ANY)
 
 
-def generate(program: A.Program) -> GeneratedModule:
-    """Compile every function of a verified program to Python source."""
+def generate(program: A.Program, hot_hooks: set[str] | frozenset[str] = frozenset()) -> GeneratedModule:
+    """Compile every function of a verified program to Python source.
+
+    Functions named in `hot_hooks` count their calls and loop iterations for the tiered JIT
+    (`ilo_aot.jit`): on entry `_hc_<name>` counts down from `_HOT_CALLS` and `_jit_hot(name)` runs
+    when it reaches zero; a call whose loops run `_HOT_LOOP` iterations calls `_jit_loop_hot(name)`.
+    """
     fns = [d for d in program.decls if isinstance(d, A.FnDecl)]
     records = {
         d.name: [f.name for f in d.fields] for d in program.decls if isinstance(d, A.TypeDecl)
@@ -73,22 +78,35 @@ def generate(program: A.Program) -> GeneratedModule:
         pyname = "f_" + mangle(fn.name)
         fn_names[pyname] = fn.name
         out.append(f"def {pyname}({', '.join(an.param_names)}):")
+        hooked = fn.name in hot_hooks
+        if hooked:
+            counter = "_hc_" + mangle(fn.name)
+            out.append(f"    global {counter}")
+            out.append(f"    {counter} -= 1")
+            out.append(f"    if {counter} == 0:")
+            out.append(f"        _jit_hot({fn.name!r})")
+            if _has_loop(fn.body):
+                out.append("    _lc = 0")
         guard = [
             f"type({py}) is {_PY_TYPES[kind]}" for py, kind in an.guarded.items()
         ]
         if guard:
             fast = FnCompiler(an, Kinds(an, True, result_kinds, guards), info, file_idx)
+            fast.loop_hook = fn.name if hooked else None
             fast.indent = 2
             fast.block(fn.body, RETURN)
             out.append("    if " + " and ".join(guard) + ":")
             _append_lines(out, fast, spans)
         slow = FnCompiler(an, Kinds(an, False, result_kinds, guards), info, file_idx)
+        slow.loop_hook = fn.name if hooked else None
         slow.block(fn.body, RETURN)
         _append_lines(out, slow, spans)
 
     for fn in fns:
         m = mangle(fn.name)
         out.append(f"FR_{m} = _FnRef({fn.name!r}, f_{m}, {len(fn.params)})")
+        if fn.name in hot_hooks:
+            out.append(f"_hc_{m} = _HOT_CALLS")
     for t in sorted(tools):
         out.append(f"FR_{mangle(t)} = _FnRef({t!r}, _make_tool_call({t!r}))")
     out.append(
@@ -101,6 +119,18 @@ def generate(program: A.Program) -> GeneratedModule:
     return GeneratedModule(
         "\n".join(out) + "\n", [f.name for f in fns if not f.is_lambda], records
     )
+
+
+def _has_loop(stmts: list[A.Stmt]) -> bool:
+    for s in stmts:
+        if isinstance(s, (A.ForEach, A.ForRange, A.While)):
+            return True
+        if isinstance(s, A.If) and (_has_loop(s.then) or (s.else_ is not None and _has_loop(s.else_))):
+            return True
+        if isinstance(s, A.ExprStmt) and isinstance(s.expr, A.Match):
+            if any(_has_loop(arm.body) for arm in s.expr.arms):
+                return True
+    return False
 
 
 _PY_TYPES = {"num": "float", "text": "str", "bool": "bool"}

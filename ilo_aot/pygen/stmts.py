@@ -20,6 +20,8 @@ class FnCompiler(ExprCompiler):
     """Compiles one function body (one parameter assumption) to indented Python lines."""
 
     loops: list[str | None]
+    # Function name whose loop iterations are counted for the tiered JIT (None: not counted).
+    loop_hook: str | None = None
 
     def block(self, stmts: list[A.Stmt], target: str | None) -> None:
         start = len(self.lines)
@@ -121,6 +123,12 @@ class FnCompiler(ExprCompiler):
     def loop_body(self, body: list[A.Stmt], loop_target: str | None) -> None:
         """Compile a loop body; its value counts only for iterations that ran to the end."""
         self.indent += 1
+        if self.loop_hook is not None:
+            span, self.span = self.span, None
+            self.emit("_lc += 1")
+            self.emit("if _lc == _HOT_LOOP:")
+            self.emit(f"    _jit_loop_hot({self.loop_hook!r})")
+            self.span = span
         self.loops.append(loop_target)
         if loop_target is not None and _has_own_cnt(body):
             body_target = self.tmp()

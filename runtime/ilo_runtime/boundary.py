@@ -141,7 +141,7 @@ def make_function(
 ) -> Callable[..., Any]:
     """A Python function calling an ilo function: arity check, argument conversion, result
     conversion. `invoke(args)` runs the ilo function on converted arguments."""
-    pnames = [py_name(p) for p in params]
+    pnames = _unique([py_name(p) for p in params])
     nparams = len(pnames)
     pyname = py_name(ilo_name)
 
@@ -165,6 +165,14 @@ def make_function(
         [inspect.Parameter(p, inspect.Parameter.POSITIONAL_OR_KEYWORD) for p in pnames]
     )
     return call
+
+
+def _unique(names: list[str]) -> list[str]:
+    """ilo allows repeated parameter names (the last wins); Python signatures do not."""
+    out: list[str] = []
+    for i, n in enumerate(names):
+        out.append(f"{n}_{i}" if n in names[i + 1 :] else n)
+    return out
 
 
 def _bind(fname: str, pnames: list[str], args: tuple, kwargs: dict[str, Any]) -> tuple:

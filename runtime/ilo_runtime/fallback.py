@@ -85,9 +85,15 @@ def base_namespace() -> dict[str, Any]:
     return ns
 
 
-def load_generated(source: str, filename: str) -> dict[str, Any]:
-    """Execute generated fallback source; returns its namespace (`_FUNCTIONS` etc.)."""
+def load_generated(
+    source: str, filename: str, extra: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Execute generated fallback source; returns its namespace (`_FUNCTIONS` etc.).
+
+    `extra` adds globals (the tiered JIT's hooks)."""
     ns = base_namespace()
+    if extra:
+        ns.update(extra)
     functions: dict[str, FnRef] = {}
 
     def call_value(target: Any, name: str, *args: Any) -> Any:
@@ -122,6 +128,11 @@ def translate(exc: BaseException) -> IloRuntimeError:
     """Turn any exception raised while running generated code into an IloRuntimeError with a
     diagnostic at the innermost ilo statement and `called from` notes."""
     if isinstance(exc, IloRuntimeError) and exc.diagnostic is not None:
+        # Raised by native code called from the fallback tier: its notes name the native
+        # frames; the fallback frames above it are active callers too.
+        outer = _locate(exc.__traceback__, exc).notes
+        exc.diagnostic.notes[:0] = outer
+        exc.__traceback__ = None
         return exc
     if isinstance(exc, IloRuntimeError):
         err = exc

@@ -12,18 +12,20 @@ from __future__ import annotations
 import array
 import ctypes
 import ctypes.util
-import itertools
+import hashlib
 import threading
 from collections.abc import Callable
 from typing import Any
 
 import llvmlite.binding as llvm
 
+from ilo_aot.cache import CompileCache, compiler_fingerprint, make_key
 from ilo_aot.ir import errors, ir
 
 from . import codegen, pywrap, target
 
-_uids = itertools.count()
+_SEEN_DIGESTS: dict[str, int] = {}  # module digest -> loads in this process
+_uid_lock = threading.Lock()
 _lib_lock = threading.Lock()
 _libm_loaded = False
 
@@ -91,6 +93,8 @@ class JitModule:
         self._keep: list[Any] = []
         self.uid = ""
         self.depth_limit = errors.RECURSION_LIMIT
+        self.counters: dict[str, int] = {}
+        self.cache_hit = False  # ilo name -> address of its wrapper's call counter
 
     @classmethod
     def build(
@@ -101,12 +105,20 @@ class JitModule:
         opt_level: int = 2,
         depth_limit: int = errors.RECURSION_LIMIT,
         module_name: str = "ilo",
+        cache: CompileCache | None = None,
     ) -> JitModule:
         """Compile `module` and create its callables (see module docstring)."""
         self = cls()
         self.module = module
         self.depth_limit = depth_limit
-        self.uid = f"m{next(_uids)}"
+        # Symbols carry a content hash, not a load counter, so the same module gets the same
+        # machine code in every process and the compile cache can hand it back.
+        base = codegen.module_text(module, prefix="ilo_k_")
+        digest = hashlib.sha256(f"{opt_level}:{depth_limit}\n{base}".encode()).hexdigest()[:16]
+        with _uid_lock:
+            seen = _SEEN_DIGESTS.get(digest, 0)
+            _SEEN_DIGESTS[digest] = seen + 1
+        self.uid = f"h{digest}" + (f"_{seen}" if seen else "")
         prefix = f"ilo_{self.uid}_"
         trace_cap = depth_limit + 1
         pywrap.register_python_symbols()
@@ -114,9 +126,27 @@ class JitModule:
         wrappers, decls = pywrap.emit_wrappers(module, prefix, self.uid, trace_cap, depth_limit)
         text = codegen.module_text(module, prefix=prefix, extra=wrappers, extra_decls=decls)
         tm = target.host_target_machine(opt=min(max(opt_level, 0), 3))
-        mod = target.prepare(text, tm, opt_level)
+        key = None
+        cached: bytes | None = None
+        if cache is not None:
+            key = make_key("jit", compiler_fingerprint(), tm.triple, llvm.get_host_cpu_name(),
+                           llvm.get_host_cpu_features().flatten(), str(opt_level), text)
+            entry = cache.get(key)
+            cached = entry.get("obj") if entry else None
+        if cached is not None:
+            mod = target.parse(text)  # the cached object replaces optimisation and codegen
+            self.cache_hit = True
+        else:
+            mod = target.prepare(text, tm, opt_level)
         self.optimized_ir = str(mod)
         engine = llvm.create_mcjit_compiler(mod, tm)
+        if cached is not None:
+            engine.set_object_cache(getbuffer_func=lambda _m: cached)
+        elif cache is not None and key is not None:
+            store_key = key
+            engine.set_object_cache(
+                notify_func=lambda _m, buf: cache.put(store_key, {"obj": bytes(buf)})
+            )
         engine.finalize_object()
         self.engine = engine
         self._keep.append(tm)
@@ -129,6 +159,7 @@ class JitModule:
             self._keep.append(fb)
             pywrap.set_object_global(engine.get_global_value_address(pywrap.fallback_global(fn, prefix)), fb)
             self.addresses[fn.name] = engine.get_function_address(ir.function_symbol(fn.name, prefix))
+            self.counters[fn.name] = engine.get_global_value_address(pywrap.calls_global(fn, prefix))
             wrapper = engine.get_function_address(pywrap.wrapper_symbol(fn, prefix))
             py_names = [pywrap.python_name(p) for p in fn.param_names]
             func, mdef = pywrap.make_builtin(
@@ -142,6 +173,11 @@ class JitModule:
             self.callables[fn.name] = func
         _LIVE.append(self)
         return self
+
+    def native_calls(self, name: str) -> int:
+        """Calls of `name` from Python into native code so far."""
+        address = self.counters.get(name)
+        return ctypes.c_int64.from_address(address).value if address else 0
 
     def _error_handler(self, status: int, trace_len: int, frames: bytes) -> Any:
         """Called by a wrapper when native code failed: raise the ilo runtime error."""

@@ -34,6 +34,7 @@ from typing import Any
 
 import llvmlite.binding as llvm
 
+from ilo_aot.cache import CompileCache
 from ilo_aot.frontend import ast
 from ilo_aot.ir import errors, ir
 from ilo_aot.ir.eligibility import MAX_LEVEL, Analysis, analyse
@@ -88,6 +89,7 @@ def compile_module(
     level: int = MAX_LEVEL,
     recursion_limit: int = errors.RECURSION_LIMIT,
     module_name: str = "ilo",
+    cache: CompileCache | None = None,
 ) -> NativeModule:
     """Compile the eligible functions of the verified `program` (or of `functions` and what
     they call) to native code in this process."""
@@ -103,6 +105,7 @@ def compile_module(
             opt_level=opt_level,
             depth_limit=recursion_limit,
             module_name=module_name,
+            cache=cache,
         )
         callables = jit.callables
     t2 = time.perf_counter()

@@ -95,6 +95,11 @@ def fallback_global(fn: ir.Function, prefix: str) -> str:
     return "pyw.fallback." + ir.function_symbol(fn.name, prefix)
 
 
+def calls_global(fn: ir.Function, prefix: str) -> str:
+    """An i64 counting calls through the wrapper (for `jit_stats`; one add per call)."""
+    return f"{prefix}calls.{ir.function_symbol(fn.name, '')}"
+
+
 def trace_global(uid: str) -> str:
     return f"pyw.trace.{uid}"
 
@@ -137,6 +142,7 @@ class _Wrapper:
         fmt = f"pyw.fmt.{sym}"
         out = [_c_string(fmt, msg)]
         out.append(f'@"{fallback_global(fn, self.prefix)}" = global ptr null')
+        out.append(f'@"{calls_global(fn, self.prefix)}" = global i64 0')
         self.label("entry")
         self.emit(f"%ctx = alloca {CTX_TYPE}")
         self.emit(f"%arity = icmp eq i64 %nargs, {nparams}")
@@ -153,6 +159,10 @@ class _Wrapper:
         self.label(f"arg{nparams}")
         self.emit("br label %call")
         self.label("call")
+        counter = f'@"{calls_global(fn, self.prefix)}"'
+        self.emit(f"%ncalls = load i64, ptr {counter}")
+        self.emit("%ncalls1 = add i64 %ncalls, 1")
+        self.emit(f"store i64 %ncalls1, ptr {counter}")
         for idx, val in ((0, "0"), (1, "0"), (2, str(depth_limit)), (3, "0"), (4, str(trace_cap))):
             p = self.t()
             self.emit(f"{p} = getelementptr inbounds {CTX_TYPE}, ptr %ctx, i32 0, i32 {idx}")
