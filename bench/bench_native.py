@@ -184,6 +184,10 @@ def run_interleaved(tiers: list[Tier], args: tuple, rounds: int) -> None:
             tier.samples.append(_sample(tier.fn, args, tier.number))
 
 
+def fmt_ratio(x: float) -> str:
+    return f"{x:.0f}" if x >= 10 else f"{x:.1f}"
+
+
 def fmt_time(seconds: float) -> str:
     if seconds >= 1:
         return f"{seconds:.2f} s"
@@ -244,8 +248,8 @@ def bench_kernels(cext: Any, native: dict[str, Any], interp: Any, rounds: int, t
         print(
             f"| {k.label} | {fmt_time(c.best)} | {fmt_time(nat.best)} | {fmt_time(by['fallback'].best)} "
             f"| {fmt_time(by['CPython'].best)} | {nat.best / c.best:.2f} "
-            f"({min(per_round):.2f}-{max(per_round):.2f}) | {by['fallback'].best / nat.best:.0f} "
-            f"| {by['CPython'].best / nat.best:.0f} |"
+            f"({min(per_round):.2f}-{max(per_round):.2f}) | {fmt_ratio(by['fallback'].best / nat.best)} "
+            f"| {fmt_ratio(by['CPython'].best / nat.best)} |"
         )
         for name, _ in extra_c.get(k.ilo_name, []):
             t = by[name]
