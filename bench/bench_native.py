@@ -383,6 +383,98 @@ def bench_compile_breakdown(rounds: int) -> None:
     _LEAK.extend(keep)
 
 
+# Run in a fresh interpreter per sample: the JIT names a module's symbols after its content and
+# a load count (jit.py), so only the first compile of a module in a process can hit the cache.
+_JIT_CACHE_CHILD = r"""
+import json, sys, time
+sys.path[:0] = sys.argv[3:]
+from bench_native import KERNEL_SOURCE, jit_hit_stages
+from ilo_aot.api import compile_program
+from ilo_aot.backends.llvm import compile_module
+from ilo_aot.cache import CompileCache, compiler_fingerprint
+lp = compile_program(KERNEL_SOURCE)
+compile_module(compile_program("warm x:n>n;+x 1").program)  # LLVM initialisation, not timed
+t0 = time.perf_counter(); compiler_fingerprint(); out = {"fingerprint": time.perf_counter() - t0}
+cache = CompileCache(sys.argv[1])
+for name in ("tot", "fib", "sumrep", "collatz-total", "mandel"):
+    t0 = time.perf_counter()
+    nm = compile_module(lp.program, [name], cache=cache)
+    out[name] = [time.perf_counter() - t0, bool(nm.jit.cache_hit), len(nm.ir.functions)]
+if sys.argv[2] == "stages":
+    out["stages"] = jit_hit_stages(lp.program, "tot", cache)
+print(json.dumps(out))
+"""
+
+
+def jit_hit_stages(program: Any, name: str, cache: Any) -> dict[str, float]:
+    """The steps of a JIT cache hit for `name` (as JitModule.build takes them), timed one by one:
+    analysis, LLVM text (twice: content digest, then with wrappers), target machine, key, cache
+    read, parse, MCJIT load of the cached object. Call after `name` was compiled with `cache`."""
+    from ilo_aot.cache import compiler_fingerprint, make_key
+
+    t: dict[str, float] = {}
+    t0 = time.perf_counter()
+    module = analyse(program, [name]).module
+    t1 = time.perf_counter()
+    llvm_codegen.module_text(module, prefix="ilo_k_")
+    wrappers, decls = pywrap.emit_wrappers(module, "ilo_s_", "s", 10001, 10000)
+    text = llvm_codegen.module_text(module, prefix="ilo_s_", extra=wrappers, extra_decls=decls)
+    t2 = time.perf_counter()
+    tm = target.host_target_machine(2)
+    t3 = time.perf_counter()
+    key = make_key("jit", compiler_fingerprint(), tm.triple, llvm.get_host_cpu_name(),
+                   llvm.get_host_cpu_features().flatten(), "2", text)
+    t4 = time.perf_counter()
+    cache.get(key)
+    t5 = time.perf_counter()
+    mod = target.parse(text)
+    t6 = time.perf_counter()
+    obj = tm.emit_object(target.prepare(text, target.host_target_machine(2), 2))  # stand-in entry
+    t7 = time.perf_counter()
+    engine = llvm.create_mcjit_compiler(mod, tm)
+    engine.set_object_cache(getbuffer_func=lambda _m: obj)
+    engine.finalize_object()
+    t8 = time.perf_counter()
+    _LEAK.extend([engine, tm])
+    t.update({"analysis": t1 - t0, "LLVM text x2": t2 - t1, "target machine": t3 - t2,
+              "key": t4 - t3, "cache read": t5 - t4, "parse": t6 - t5, "MCJIT load": t8 - t7})
+    return t
+
+
+def bench_jit_cache(rounds: int) -> None:
+    """compile_module with a compile cache: a cold compile (miss, stored), then hits, each
+    sample in a fresh interpreter."""
+    import json
+
+    print(f"\n## JIT compile cache (`compile_module(..., cache=CompileCache(dir))`), one fresh "
+          f"interpreter per sample, 1 cold + {rounds} warm\n")
+    env = dict(os.environ)
+    paths = [str(ROOT), str(ROOT / "runtime"), str(ROOT / "bench")]
+    with tempfile.TemporaryDirectory(prefix="ilo-bench-jitcache-") as tmp:
+        runs = []
+        for i in range(rounds + 1):
+            mode = "stages" if i == rounds else "plain"
+            out = subprocess.run([sys.executable, "-c", _JIT_CACHE_CHILD, tmp, mode, *paths],
+                                 capture_output=True, text=True, env=env, check=True).stdout
+            runs.append(json.loads(out))
+    cold, warm = runs[0], runs[1:]
+    print("| module | cold: miss, compile, store | hit (best) | hit (median) |")
+    print("|---|---|---|---|")
+    for name in ("tot", "fib", "sumrep", "collatz-total", "mandel"):
+        if cold[name][1] or not all(w[name][1] for w in warm):
+            raise SystemExit(f"{name}: unexpected cache behaviour {cold[name]} {[w[name] for w in warm]}")
+        hits = [w[name][0] for w in warm]
+        label = f"{name} (+escape)" if cold[name][2] > 1 else name
+        print(f"| {label} | {fmt_time(cold[name][0])} | {fmt_time(min(hits))} "
+              f"| {fmt_time(statistics.median(hits))} |")
+    fp = [r["fingerprint"] for r in runs]
+    print(f"\nonce per process before the first cache access: `compiler_fingerprint()` (hashes every "
+          f".py file of ilo_aot) {fmt_time(min(fp))} best, {fmt_time(statistics.median(fp))} median")
+    stages = runs[-1]["stages"]
+    print("\nsteps of one hit (`tot`), timed separately: " + ", ".join(
+        f"{k} {fmt_time(v)}" for k, v in stages.items()))
+
+
 def bench_jit_cache_probe(rounds: int) -> None:
     """What a JIT code-cache hit could cost: the `tot` module's object code (function +
     wrapper, as JitModule.build compiles it) loaded into MCJIT again, into a fresh engine or
@@ -515,6 +607,7 @@ def main() -> None:
     bench_call_overhead(cext, nm.callables["tot"], max(2 * args.rounds, 15), args.calls)
     bench_compile(max(args.rounds, 7))
     bench_compile_breakdown(max(args.rounds, 7))
+    bench_jit_cache(max(args.rounds, 7))
     bench_cache(max(args.rounds, 7))
     bench_jit_cache_probe(max(args.rounds, 7))
 

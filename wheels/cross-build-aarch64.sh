@@ -11,7 +11,7 @@
 # and the plugin tags the wheel cp310-abi3-linux_aarch64 (its platform follows ILO_AOT_TARGET).
 # then unpacks the wheel beside the pure-Python ilo-runtime and runs wheels/check_demo.py
 # under `qemu-aarch64 -L ROOT ROOT/usr/bin/python3.11`, ROOT holding Debian's arm64 python3.11
-# packages (apt-get download + dpkg -x, after dpkg --add-architecture arm64).
+# packages (wheels/arm64-python-root.sh: apt-get download + dpkg -x).
 #
 # Environment: WHEELHOUSE  folder with ilo-aot and ilo-runtime wheels (default: built from this
 #                          tree into a temporary folder); pip may fetch setuptools and llvmlite
@@ -70,21 +70,7 @@ fi
 
 step "Debian arm64 python3.11"
 ARM64_ROOT="${ARM64_ROOT:-$HOME/.cache/ilo-aot/arm64-root}"
-if [ ! -x "$ARM64_ROOT/usr/bin/python3.11" ]; then
-    SUDO=""
-    if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-    if ! dpkg --print-foreign-architectures | grep -qx arm64; then
-        $SUDO dpkg --add-architecture arm64
-    fi
-    $SUDO apt-get update -q >/dev/null || { echo "apt-get update failed" >&2; exit 77; }
-    mkdir -p "$WORK/debs" "$ARM64_ROOT"
-    (cd "$WORK/debs" && apt-get download \
-        python3.11-minimal:arm64 libpython3.11-minimal:arm64 libpython3.11-stdlib:arm64 \
-        libc6:arm64 zlib1g:arm64 libexpat1:arm64 libffi8:arm64 libbz2-1.0:arm64 \
-        liblzma5:arm64 libcrypt1:arm64 libssl3:arm64 libuuid1:arm64) \
-        || { echo "apt-get download of the arm64 python failed" >&2; exit 77; }
-    for deb in "$WORK"/debs/*.deb; do dpkg -x "$deb" "$ARM64_ROOT"; done
-fi
+"$HERE/arm64-python-root.sh" "$ARM64_ROOT" || exit 77
 
 step "import and call under qemu-aarch64"
 SITE="$WORK/site"

@@ -8,8 +8,9 @@ with LLVM (with the functions it calls) and from then on:
 - the fallback tier's own calls to it (the `f_<name>` global of the generated code) go native too,
   so a recursive function called once from Python still spends most of its time in native code.
 
-Engine "llvm" compiles every eligible function at load; "interp" never compiles. Native
-functions given an argument their machine code cannot take run that call in the fallback tier.
+Engine "llvm" compiles every eligible function at load, "arm64" likewise with the raw AArch64
+backend (aarch64 hosts only); "interp" never compiles. Native functions given an argument their
+machine code cannot take run that call in the fallback tier.
 """
 
 from __future__ import annotations
@@ -51,10 +52,6 @@ def check_engine(engine: str) -> None:
                 f"host; this one is {platform.machine() or 'unknown'}. Use engine='llvm' here, "
                 f"or `ilo-aot compile --backend arm64 --target aarch64` for AArch64 objects."
             )
-        raise EngineUnavailable(
-            "engine 'arm64' in-process execution is not available yet; use engine='llvm' "
-            "(the AArch64 backend is used by `ilo-aot compile --backend arm64`)"
-        )
 
 
 class TieredProgram:
@@ -78,7 +75,7 @@ class TieredProgram:
         self.decls = {f.name: f for f in program.functions()}
         self.reasons: dict[str, str] = {}
         eligible: set[str] = set()
-        if engine in ("auto", "llvm"):
+        if engine in ("auto", "llvm", "arm64"):
             from ..ir.eligibility import analyse
 
             analysis = analyse(program)
@@ -113,8 +110,8 @@ class TieredProgram:
         register(self)
 
     def start(self) -> None:
-        """Compile up front for engine "llvm" (call after adding listeners)."""
-        if self.engine == "llvm" and self.eligible:
+        """Compile up front for engines "llvm" and "arm64" (call after adding listeners)."""
+        if self.engine in ("llvm", "arm64") and self.eligible:
             self.compile(sorted(self.eligible))
 
     # ------------------------------------------------------------ calling
@@ -160,7 +157,10 @@ class TieredProgram:
 
     def compile(self, names: list[str]) -> None:
         """Compile `names` (and what they call) natively and switch them over."""
-        from ..backends.llvm import compile_module
+        if self.engine == "arm64":
+            from ..backends.arm64.pyjit import compile_module
+        else:
+            from ..backends.llvm import compile_module
         from ..cache import CompileCache
 
         cache = CompileCache() if self.settings.use_cache else None
