@@ -87,7 +87,7 @@ def llvm_instruction_counts(asm: str) -> dict[str, int]:
     return counts
 
 
-def best_and_median(fn: Callable[[], object], rounds: int, inner: int) -> list[float]:
+def timed_samples(fn: Callable[[], object], rounds: int, inner: int) -> list[float]:
     """`rounds` samples of the mean time of `inner` calls of `fn`."""
     samples = []
     for _ in range(rounds):
@@ -136,7 +136,7 @@ def main() -> None:
             for r in range(args.rounds):
                 pair = [(a_s, emit_a64, 20), (l_s, emit_llvm, 1), (w_s, whole, 1)]
                 for store, fn, inner in pair if r % 2 == 0 else pair[::-1]:
-                    store += best_and_median(fn, 1, inner)
+                    store += timed_samples(fn, 1, inner)
             label = name if len(module.functions) == 1 else f"{name} (+{len(module.functions) - 1} callee)"
             print(f"| {label} | {n_ir} | {fmt_time(min(a_s))} ({fmt_time(statistics.median(a_s))}) "
                   f"| {fmt_time(min(l_s))} ({fmt_time(statistics.median(l_s))}) "
@@ -146,7 +146,7 @@ def main() -> None:
             for fn, code in zip(module.functions, compiled.functions, strict=True):
                 code_sizes[fn.name] = a64_instruction_count(code.code)
                 if fn.name not in per_function:
-                    t = min(best_and_median(lambda fn=fn, module=module: a64.compile_function(fn, module),
+                    t = min(timed_samples(lambda fn=fn, module=module: a64.compile_function(fn, module),
                                             args.rounds, 20))
                     per_function[fn.name] = (t, sum(len(b.instrs) + 1 for b in fn.blocks))
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ilo_runtime.display import display, sorted_items
+from ilo_runtime.builtins.json_ import jdmp_value, json_string
+from ilo_runtime.display import display, display_key
 from ilo_runtime.values import Closure, Err, FnRef, Ok, Record
 
 
@@ -13,52 +14,24 @@ class _HasFunction(Exception):
     pass
 
 
-def json_number(x: float) -> str:
-    """`jdmp` number style (builtins.md §8.3)."""
-    if x != x or x in (float("inf"), float("-inf")):
-        return "null"
-    if x == int(x) and abs(x) < 1e15:
-        return str(int(x))
-    from decimal import Decimal
-
-    sign, digits, exp = Decimal(repr(x)).as_tuple()
-    ds = "".join(map(str, digits)).rstrip("0") or "0"
-    lead_exp = len(digits) + int(exp) - 1  # decimal exponent of the leading digit
-    neg = "-" if sign else ""
-    if -5 <= lead_exp <= 15:
-        s = format(Decimal(repr(x)), "f")
-        if "." not in s:
-            s += ".0"
-        return s
-    mant = ds[0] + ("." + ds[1:] if len(ds) > 1 else "")
-    return f"{neg}{mant}e{lead_exp}"
-
-
 def _value(v: Any) -> str:
+    """`jdmp`'s JSON, except that nested results become {"ok": v} / {"err": v}."""
     t = type(v)
-    if t is float:
-        return json_number(v)
-    if t is str:
-        return json.dumps(v, ensure_ascii=False)
-    if t is bool:
-        return "true" if v else "false"
-    if v is None:
-        return "null"
     if t is list:
         return "[" + ",".join(_value(x) for x in v) + "]"
     if t is dict:
-        items = sorted(((str(k), x) for k, x in sorted_items(v)), key=lambda kv: kv[0])
-        return "{" + ",".join(f"{json.dumps(k, ensure_ascii=False)}:{_value(x)}" for k, x in items) + "}"
+        items = sorted((display_key(k), x) for k, x in v.items())
+        return "{" + ",".join(f"{json_string(k)}:{_value(x)}" for k, x in items) + "}"
     if t is Record:
         items = sorted(v.fields.items())
-        return "{" + ",".join(f"{json.dumps(k, ensure_ascii=False)}:{_value(x)}" for k, x in items) + "}"
+        return "{" + ",".join(f"{json_string(k)}:{_value(x)}" for k, x in items) + "}"
     if t is Ok:
         return '{"ok":' + _value(v.value) + "}"
     if t is Err:
         return '{"err":' + _value(v.value) + "}"
     if t is FnRef or t is Closure:
         raise _HasFunction
-    return json.dumps(display(v), ensure_ascii=False)
+    return jdmp_value(v)
 
 
 def json_result(value: Any) -> tuple[str, bool]:

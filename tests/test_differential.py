@@ -36,6 +36,7 @@ from ilo_aot.backends.arm64.emulate import Emulator, libm_helpers  # noqa: E402
 from ilo_aot.backends.arm64.link import DataBlock  # noqa: E402
 
 EPSILON = 2.220446049250313e-16
+RECURSION_CODE = "ILO-R010"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -58,7 +59,10 @@ class Outcome:
 
     def describe(self) -> str:
         if self.failed:
-            return f"error {self.code} {self.message!r} at {self.span} notes={list(self.notes)}"
+            notes = list(self.notes)
+            if len(notes) > 4:
+                notes = [*notes[:2], f"... {len(self.notes)} notes in all"]
+            return f"error {self.code} {self.message!r} at {self.span} notes={notes}"
         return f"{type(self.value).__name__} {self.value!r}"
 
 
@@ -75,16 +79,40 @@ def same_value(a: Any, b: Any) -> bool:
     return a == b
 
 
-def disagreement(reference: Outcome, other: Outcome) -> str | None:
-    """None when `other` matches the fallback tier's `reference`, else what differs."""
+# Known disagreement (see test_known_fallback_span_after_match_expression): after a match
+# expression the fallback tier attributes the rest of the statement to the last arm statement
+# it ran, so its span lies inside the native span of the whole statement. Tolerated only in
+# exactly that shape; set to False once the fallback tier is fixed.
+TOLERATE_FALLBACK_ARM_SPAN = True
+
+
+def _inside(inner: tuple[int | None, int | None] | None,
+            outer: tuple[int | None, int | None] | None) -> bool:
+    if inner is None or outer is None or None in inner or None in outer:
+        return False
+    return outer[0] <= inner[0] and inner[1] <= outer[1] and inner != outer  # type: ignore[operator]
+
+
+def disagreement(reference: Outcome, other: Outcome, both_native: bool = False) -> str | None:
+    """None when `other` matches the fallback tier's `reference`, else what differs.
+
+    The recursion-depth error is the exception: the fallback tier raises it at its own limit
+    (design.md §4), at whichever Python call trips, so only its code and message must agree
+    with native code; two native tiers must agree on everything."""
     if reference.failed != other.failed:
         return f"fallback: {reference.describe()}; native: {other.describe()}"
     if reference.failed:
-        if (reference.code, reference.message, reference.span, reference.notes) != (
-            other.code, other.message, other.span, other.notes
-        ):
+        if reference.code == RECURSION_CODE and not both_native:
+            if (reference.code, reference.message) == (other.code, other.message):
+                return None
             return f"fallback: {reference.describe()}; native: {other.describe()}"
-        return None
+        same = (reference.code, reference.message, reference.notes) == (
+            other.code, other.message, other.notes)
+        if same and reference.span == other.span:
+            return None
+        if same and TOLERATE_FALLBACK_ARM_SPAN and _inside(reference.span, other.span):
+            return None
+        return f"fallback: {reference.describe()}; native: {other.describe()}"
     if not same_value(reference.value, other.value):
         return f"fallback: {reference.describe()}; native: {other.describe()}"
     return None
@@ -106,7 +134,7 @@ class Arm64Tier:
     """The AArch64 backend's code for an IR module, run in the unicorn emulator with the
     IloCtx protocol of `ilo_aot.ir.ir` (status word, depth limit, failing-frame trace)."""
 
-    TRACE_CAP = 64
+    TRACE_CAP = RECURSION_LIMIT + 1  # every frame of the deepest failing chain
 
     def __init__(self, module: ir.Module, stack_size: int = 1 << 20) -> None:
         self.module = module
@@ -184,15 +212,22 @@ class Tiers:
         """Run `name(*args)` in every tier where it is native; the disagreements found."""
         reference = self.fallback(name, args)
         problems = []
+        llvm = emulated = None
         if name in self.llvm_callables:
-            why = disagreement(reference, self.llvm(name, args))
+            llvm = self.llvm(name, args)
+            why = disagreement(reference, llvm)
             if why:
                 problems.append(f"LLVM {name}{tuple(args)}: {why}")
         if name in self.arm64_native:
             # The emulated tier's notes come from the trace; spans from the IR's fail sites.
-            why = disagreement(reference, self.arm64_call(name, args))
+            emulated = self.arm64_call(name, args)
+            why = disagreement(reference, emulated)
             if why:
                 problems.append(f"AArch64 {name}{tuple(args)}: {why}")
+        if llvm is not None and emulated is not None:
+            why = disagreement(llvm, emulated, both_native=True)
+            if why:
+                problems.append(f"LLVM vs AArch64 {name}{tuple(args)}: {why}")
         return problems
 
 

@@ -418,3 +418,56 @@ class Program(Node):
     def functions(self) -> list[FnDecl]:
         """User functions in declaration order, lambdas excluded (language.md §9.2)."""
         return [d for d in self.decls if isinstance(d, FnDecl) and not d.is_lambda]
+
+
+# ---------------------------------------------------------------- traversal
+
+
+def stmt_exprs(s: Stmt) -> list[Expr]:
+    """The expressions a statement evaluates itself (not those of nested blocks)."""
+    if isinstance(s, (Let, Destructure)):
+        return [s.value]
+    if isinstance(s, ExprStmt):
+        return [s.expr]
+    if isinstance(s, Guard):
+        return [s.cond, s.value]
+    if isinstance(s, If):
+        return [s.cond]
+    if isinstance(s, ForEach):
+        return [s.coll]
+    if isinstance(s, ForRange):
+        return [s.start, s.end]
+    if isinstance(s, While):
+        return [s.cond]
+    if isinstance(s, Ret):
+        return [s.value]
+    if isinstance(s, Brk) and s.value is not None:
+        return [s.value]
+    return []
+
+
+def child_exprs(e: Expr) -> list[Expr]:
+    """Direct sub-expressions of `e` (a match's subject only; arms hold statements)."""
+    if isinstance(e, Call):
+        return list(e.args)
+    if isinstance(e, BinOp):
+        return [e.left, e.right]
+    if isinstance(e, (Neg, Not)):
+        return [e.operand]
+    if isinstance(e, (MakeOk, MakeErr)):
+        return [e.value]
+    if isinstance(e, ListLit):
+        return list(e.items)
+    if isinstance(e, (Field, Index)):
+        return [e.obj]
+    if isinstance(e, RecordNew):
+        return [v for _, v in e.fields]
+    if isinstance(e, With):
+        return [e.obj, *(v for _, v in e.updates)]
+    if isinstance(e, Coalesce):
+        return [e.left, e.right]
+    if isinstance(e, Ternary):
+        return [e.cond, e.then, e.else_]
+    if isinstance(e, Match):
+        return [e.subject] if e.subject is not None else []
+    return []

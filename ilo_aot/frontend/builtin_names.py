@@ -4,36 +4,18 @@ language.md §2.5). The semantics live in `ilo_runtime.builtins`; this module on
 
 from __future__ import annotations
 
-# Accepted argument counts per builtin (builtins.md §21, HTTP included for the verifier).
-ACCEPTED_ARITIES: dict[str, tuple[int, ...]] = {}
+from ilo_runtime.builtins import BUILTIN_ARITIES as RUNTIME_ARITIES
+from ilo_runtime.builtins import VARIADIC_MIN as RUNTIME_VARIADIC_MIN
 
-
-def _accept(arities: tuple[int, ...], names: str) -> None:
-    for name in names.split():
-        ACCEPTED_ARITIES[name] = arities
-
-
-_accept((0,), "mmap now")
-_accept(
-    (1,),
-    "abs flr cel rou sqrt log exp sin cos str num len hd tl rev unq flat frq sum avg trm upr lwr "
-    "cap ord chr chars jdmp jpar prnt mkeys mvals tan log10 log2 asin acos atan median stdev "
-    "variance cumsum enumerate fft ifft transpose inv det rdl rdjl env sleep get-many",
-)
-_accept(
-    (2,),
-    "at has spl cat mod pow rgx rgxall rgxall1 jpth mget mhas mdel wrl grp uniqby partition "
-    "flatmap mapr atan2 quantile take drop zip range window chunks setunion setinter setdiff "
-    "matmul dot solve dtfmt dtparse rndn rdb fmt2",
-)
-_accept((3,), "slc rgxsub mset lst clamp")
-_accept((1, 2), "min max rd get")
-_accept((1, 2, 3), "srt rsrt")
-_accept((2, 3), "map flt ct wr padl padr post")
-_accept((3, 4), "fld")
-_accept((0, 2), "rnd")
-# fmt is variadic (>= 1); represented by its minimum and handled specially.
-VARIADIC_MIN: dict[str, int] = {"fmt": 1}
+# Accepted argument counts per builtin (builtins.md §21): the runtime's table, plus the HTTP
+# builtins, which the verifier knows but nothing runs (builtins.md §20).
+ACCEPTED_ARITIES: dict[str, tuple[int, ...]] = {
+    **RUNTIME_ARITIES,
+    "get": (1, 2),
+    "post": (2, 3),
+    "get-many": (1,),
+}
+VARIADIC_MIN: dict[str, int] = dict(RUNTIME_VARIADIC_MIN)
 
 BUILTIN_NAMES: frozenset[str] = frozenset(ACCEPTED_ARITIES) | frozenset(VARIADIC_MIN)
 

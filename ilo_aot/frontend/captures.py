@@ -70,35 +70,6 @@ class _CaptureWalk:
     def expr(self, e: A.Expr) -> None:
         if isinstance(e, A.Name):
             self.read(e.name)
-        elif isinstance(e, A.Call):
-            for a in e.args:
-                self.expr(a)
-        elif isinstance(e, A.BinOp):
-            self.expr(e.left)
-            self.expr(e.right)
-        elif isinstance(e, (A.Neg, A.Not)):
-            self.expr(e.operand)
-        elif isinstance(e, (A.MakeOk, A.MakeErr)):
-            self.expr(e.value)
-        elif isinstance(e, A.ListLit):
-            for item in e.items:
-                self.expr(item)
-        elif isinstance(e, (A.Field, A.Index)):
-            self.expr(e.obj)
-        elif isinstance(e, A.RecordNew):
-            for _, v in e.fields:
-                self.expr(v)
-        elif isinstance(e, A.With):
-            self.expr(e.obj)
-            for _, v in e.updates:
-                self.expr(v)
-        elif isinstance(e, A.Coalesce):
-            self.expr(e.left)
-            self.expr(e.right)
-        elif isinstance(e, A.Ternary):
-            self.expr(e.cond)
-            self.expr(e.then)
-            self.expr(e.else_)
         elif isinstance(e, A.LambdaRef):
             for name in e.captures:
                 self.read(name)
@@ -108,6 +79,9 @@ class _CaptureWalk:
             for arm in e.arms:
                 self.pattern(arm.pattern)
                 self.stmts(arm.body)
+        else:
+            for child in A.child_exprs(e):
+                self.expr(child)
 
 
 def compute_captures(params: list[str], body: list[A.Stmt], in_table: Callable[[str], bool]) -> list[str]:

@@ -194,32 +194,6 @@ class Resolver:
                     r.pynames[id(e)] = py
             for a in e.args:
                 self.expr(a)
-        elif isinstance(e, A.BinOp):
-            self.expr(e.left)
-            self.expr(e.right)
-        elif isinstance(e, (A.Neg, A.Not)):
-            self.expr(e.operand)
-        elif isinstance(e, (A.MakeOk, A.MakeErr)):
-            self.expr(e.value)
-        elif isinstance(e, A.ListLit):
-            for x in e.items:
-                self.expr(x)
-        elif isinstance(e, (A.Field, A.Index)):
-            self.expr(e.obj)
-        elif isinstance(e, A.RecordNew):
-            for _, v in e.fields:
-                self.expr(v)
-        elif isinstance(e, A.With):
-            self.expr(e.obj)
-            for _, v in e.updates:
-                self.expr(v)
-        elif isinstance(e, A.Coalesce):
-            self.expr(e.left)
-            self.expr(e.right)
-        elif isinstance(e, A.Ternary):
-            self.expr(e.cond)
-            self.expr(e.then)
-            self.expr(e.else_)
         elif isinstance(e, A.LambdaRef):
             pys = [self.lookup(c) or "" for c in e.captures]
             r.bindings[id(e)] = pys
@@ -241,6 +215,9 @@ class Resolver:
                     r.assigns.append((py, kind))
                 self.block(arm.body, new_scope=False)
                 self.scopes.pop()
+        else:
+            for child in A.child_exprs(e):
+                self.expr(child)
 
 
 def _type_letter(t: object) -> str:
@@ -374,7 +351,7 @@ def returns_kind(fn: A.FnDecl, kinds: Kinds) -> str:
         if isinstance(e, A.Match):
             for arm in e.arms:
                 scan_block(arm.body)
-        for child in _children(e):
+        for child in A.child_exprs(e):
             scan_expr(child)
 
     def scan_block(stmts: list[A.Stmt]) -> None:
@@ -392,11 +369,11 @@ def returns_kind(fn: A.FnDecl, kinds: Kinds) -> str:
                 if s.else_:
                     scan_block(s.else_)
             elif isinstance(s, (A.ForEach, A.ForRange, A.While)):
-                for c in _stmt_exprs(s):
+                for c in A.stmt_exprs(s):
                     scan_expr(c)
                 scan_block(s.body)
             else:
-                for c in _stmt_exprs(s):
+                for c in A.stmt_exprs(s):
                     scan_expr(c)
 
     scan_block(fn.body)
@@ -444,58 +421,10 @@ def block_value_kind(stmts: list[A.Stmt], kinds: Kinds) -> str:
     return ANY if out == BOT else out
 
 
-def _stmt_exprs(s: A.Stmt) -> list[A.Expr]:
-    if isinstance(s, (A.Let, A.Destructure)):
-        return [s.value]
-    if isinstance(s, A.ExprStmt):
-        return [s.expr]
-    if isinstance(s, A.Guard):
-        return [s.cond, s.value]
-    if isinstance(s, A.If):
-        return [s.cond]
-    if isinstance(s, A.ForEach):
-        return [s.coll]
-    if isinstance(s, A.ForRange):
-        return [s.start, s.end]
-    if isinstance(s, A.While):
-        return [s.cond]
-    if isinstance(s, A.Ret):
-        return [s.value]
-    if isinstance(s, A.Brk) and s.value is not None:
-        return [s.value]
-    return []
-
-
-def _children(e: A.Expr) -> list[A.Expr]:
-    if isinstance(e, A.Call):
-        return list(e.args)
-    if isinstance(e, A.BinOp):
-        return [e.left, e.right]
-    if isinstance(e, (A.Neg, A.Not)):
-        return [e.operand]
-    if isinstance(e, (A.MakeOk, A.MakeErr)):
-        return [e.value]
-    if isinstance(e, A.ListLit):
-        return list(e.items)
-    if isinstance(e, (A.Field, A.Index)):
-        return [e.obj]
-    if isinstance(e, A.RecordNew):
-        return [v for _, v in e.fields]
-    if isinstance(e, A.With):
-        return [e.obj, *(v for _, v in e.updates)]
-    if isinstance(e, A.Coalesce):
-        return [e.left, e.right]
-    if isinstance(e, A.Ternary):
-        return [e.cond, e.then, e.else_]
-    if isinstance(e, A.Match):
-        return [e.subject] if e.subject is not None else []
-    return []
-
-
 def needs_statements(e: A.Expr) -> bool:
     """True when compiling `e` needs Python statements (match arms, `f!` early returns)."""
     if isinstance(e, A.Match):
         return True
     if isinstance(e, A.Call) and e.unwrap == "!":
         return True
-    return any(needs_statements(c) for c in _children(e))
+    return any(needs_statements(c) for c in A.child_exprs(e))

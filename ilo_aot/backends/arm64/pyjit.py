@@ -47,6 +47,9 @@ from .execmem import LoadedCode, c_symbol_address, load_image
 __all__ = [
     "Arm64Jit",
     "Arm64Module",
+    "CodeBuild",
+    "CtypesExecutor",
+    "Executor",
     "IloCtx",
     "NativeArgumentError",
     "NativeRun",
@@ -111,10 +114,30 @@ def _to_bool(value: Any) -> int:
     raise _NotNative
 
 
+def _convert(args: Sequence[Any], bool_params: Sequence[bool]) -> list[float | int]:
+    """The native values of `args` (one loop, the usual types inline); `_NotNative` if one
+    cannot be converted."""
+    values: list[float | int] = []
+    for is_bool, value in zip(bool_params, args, strict=True):
+        t = type(value)
+        if is_bool:
+            values.append(_to_bool(value))
+        elif t is float:
+            values.append(value)
+        elif t is int:
+            try:
+                values.append(float(value))
+            except OverflowError:
+                raise _NotNative from None
+        else:
+            values.append(to_double(value))
+    return values
+
+
 # ---------------------------------------------------------------- running native code
 
 # One native call: converted arguments in, (status, raw result, frame ids innermost first) out.
-NativeRun = Callable[[list[float | int]], tuple[int, float | int, list[int]]]
+NativeRun = Callable[[Sequence[float | int]], tuple[int, float | int, list[int]]]
 
 
 class Executor(Protocol):
@@ -162,17 +185,23 @@ class CtypesExecutor:
             [ctypes.c_void_p, *(_ABI_TYPES[t] for t in fn.param_types)],
         )
         pool, cap, new_context = self._pool, self.trace_cap, self._new_context
+        no_frames: list[int] = []
 
-        def run(args: list[float | int]) -> tuple[int, float | int, list[int]]:
+        def run(args: Sequence[float | int]) -> tuple[int, float | int, list[int]]:
             try:
                 c = pool.pop()
             except IndexError:
                 c = new_context()
-            ctx = c.ctx
-            ctx.status = ctx.depth = ctx.trace_len = 0
             value = cfunc(c.address, *args)
+            ctx = c.ctx
             status = ctx.status
-            frames = c.trace[: min(ctx.trace_len, cap)] if status else []
+            if not status:
+                # A call that returns normally leaves status 0, depth 0 and the trace
+                # untouched: the context is ready for the next call as it is.
+                pool.append(c)
+                return 0, value, no_frames
+            frames = c.trace[: min(ctx.trace_len, cap)]
+            ctx.status = ctx.depth = ctx.trace_len = 0
             pool.append(c)
             return status, value, frames
 
@@ -253,8 +282,10 @@ class Arm64Jit:
             inspect.Parameter(p, inspect.Parameter.POSITIONAL_OR_KEYWORD)
             for p in _unique([py_name(p) for p in fn.param_names])
         ])
-        converters = [_to_bool if t == ir.BOOL else to_double for t in fn.param_types]
-        nparams = len(converters)
+        bool_params = tuple(t == ir.BOOL for t in fn.param_types)
+        # Arguments of exactly these types go to ctypes as they are (the common case).
+        exact = tuple(bool if b else float for b in bool_params)
+        nparams = len(exact)
         plural = "" if nparams == 1 else "s"
         returns_bool = fn.ret == ir.BOOL
         counter = self._calls[fn.name]
@@ -263,14 +294,16 @@ class Arm64Jit:
         def native(*args: Any, **kwargs: Any) -> Any:
             if kwargs:
                 args = signature.bind(*args, **kwargs).args
-            if len(args) != nparams:
-                raise TypeError(
-                    f"{pyname}() takes exactly {nparams} argument{plural} ({len(args)} given)"
-                )
-            try:
-                values = [conv(a) for conv, a in zip(converters, args, strict=True)]
-            except _NotNative:
-                return fallback(*args)
+            values: Sequence[Any] = args
+            if tuple(map(type, args)) != exact:
+                if len(args) != nparams:
+                    raise TypeError(
+                        f"{pyname}() takes exactly {nparams} argument{plural} ({len(args)} given)"
+                    )
+                try:
+                    values = _convert(args, bool_params)
+                except _NotNative:
+                    return fallback(*args)
             counter[0] += 1
             status, value, frames = run(values)
             if status:
