@@ -54,11 +54,12 @@ def compiler_fingerprint() -> str:
         for path in sorted(root.rglob("*.py")):
             h.update(str(path.relative_to(root).as_posix()).encode() + b"\0")
             h.update(path.read_bytes())
+        # llvmlite's own version attribute: importlib.metadata costs tens of ms per process.
         try:
-            from importlib.metadata import version
+            import llvmlite
 
-            h.update(f"llvmlite {version('llvmlite')}".encode())
-        except Exception:  # noqa: BLE001 - llvmlite absent or unregistered: part of the key anyway
+            h.update(f"llvmlite {llvmlite.__version__}".encode())
+        except ImportError:  # AArch64-only use without llvmlite: part of the key anyway
             h.update(b"llvmlite none")
         _fingerprint = h.hexdigest()
     return _fingerprint

@@ -95,6 +95,9 @@ def fallback_global(fn: ir.Function, prefix: str) -> str:
     return "pyw.fallback." + ir.function_symbol(fn.name, prefix)
 
 
+NOINLINE_GROUP = 7  # attribute group number, declared once per module by `emit_wrappers`
+
+
 def calls_global(fn: ir.Function, prefix: str) -> str:
     """An i64 counting calls through the wrapper (for `jit_stats`; one add per call)."""
     return f"{prefix}calls.{ir.function_symbol(fn.name, '')}"
@@ -172,7 +175,9 @@ class _Wrapper:
         self.emit(f'store ptr @"{trace_global(self.uid)}", ptr {p}')
         typed = [f"{abi_type(p.ty)} {v}" for p, v in zip(fn.params, values, strict=True)]
         args = ", ".join(["ptr %ctx", *typed])
-        self.emit(f"%res = call {abi_type(fn.ret)} @{sym}({args})")
+        # noinline: otherwise O2 copies the whole function (loops included) into its wrapper,
+        # compiling it twice for no run-time gain.
+        self.emit(f"%res = call {abi_type(fn.ret)} @{sym}({args}) #{NOINLINE_GROUP}")
         self.emit("%status = load i32, ptr %ctx")
         self.emit("%failed = icmp ne i32 %status, 0")
         self.emit("br i1 %failed, label %error, label %box, !prof !0")
@@ -292,6 +297,7 @@ def emit_wrappers(
     for fn in module.functions:
         lines += _Wrapper(fn, prefix, uid, long_bits).run(trace_cap, depth_limit, fast)
     decls = {
+        f"attributes #{NOINLINE_GROUP} = {{ noinline }}",
         "declare double @PyFloat_AsDouble(ptr)",
         "declare ptr @PyFloat_FromDouble(double)",
         f"declare ptr @PyBool_FromLong(i{long_bits})",
