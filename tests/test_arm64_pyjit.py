@@ -325,6 +325,17 @@ def test_ilo_command_with_engine_arm64(arm64_host):
     assert json.loads(res.err)["notes"] == ["called from 'pct'", "called from 'ratio'"]
 
 
+def test_without_llvmlite_engine_auto_keeps_the_fallback_tier(monkeypatch):
+    """A host without llvmlite (aarch64 machines often): hot functions stay in the fallback
+    tier with a reason, instead of the import error reaching the caller."""
+    monkeypatch.setitem(sys.modules, "ilo_aot.backends.llvm", None)  # import fails
+    mod = ilo_aot.load(SRC, engine="auto", settings=ilo_aot.JitSettings(hot_calls=2))
+    assert [mod.fib(n) for n in range(5)] == [0.0, 1.0, 1.0, 2.0, 3.0]
+    stat = next(s for s in mod.__ilo_tiers__.function_stats() if s.name == "fib")
+    assert stat.hot and not stat.compiled
+    assert stat.reason.startswith("native compile unavailable: ")
+
+
 def test_engine_arm64_on_other_hosts_keeps_its_clear_error():
     from ilo_aot.jit.tiered import EngineUnavailable, check_engine
 

@@ -157,10 +157,15 @@ class TieredProgram:
 
     def compile(self, names: list[str]) -> None:
         """Compile `names` (and what they call) natively and switch them over."""
-        if self.engine == "arm64":
-            from ..backends.arm64.pyjit import compile_module
-        else:
-            from ..backends.llvm import compile_module
+        try:
+            if self.engine == "arm64":
+                from ..backends.arm64.pyjit import compile_module
+            else:
+                from ..backends.llvm import compile_module
+        except ImportError as exc:  # e.g. no llvmlite on this host: the fallback tier runs on
+            for n in names:
+                self.stats[n].reason = f"native compile unavailable: {exc}"
+            return
         from ..cache import CompileCache
 
         cache = CompileCache() if self.settings.use_cache else None
@@ -181,6 +186,9 @@ class TieredProgram:
         self.native_modules.append(nm)
         cache_hit = bool(nm.jit is not None and nm.jit.cache_hit)
         compiled = [n for n in nm.callables if n in self.decls and n not in self.native]
+        for n in names:  # a backend may refuse what eligibility allowed (e.g. too many params)
+            if n not in nm.callables and n in nm.ineligible:
+                self.stats[n].reason = nm.ineligible[n]
         total_weight = sum(nm.compile_times.get(n, 0.0) for n in compiled) or 1.0
         for n in compiled:
             fn = nm.callables[n]
