@@ -4,11 +4,13 @@
 own line, using what design.md §3 lists for levels 1 and 2 (arithmetic, comparisons, epsilon
 `=`/`!=`, `&`/`|`/`!`, braceless and braced guards, ternaries in all three spellings, matches on
 number/bool literals, `wh` loops with bounded counters, `@i a..b` loops, `brk`/`cnt`/`ret`,
-calls to functions defined earlier, and the numeric builtins). Every program terminates: `wh`
-loops count a reserved counter up to a small literal (the increment is the first statement of
-the body, so `cnt` cannot skip it), and `@i a..b` loops either have bounds clamped to a few
-units or end their body with an unconditional `brk` (then any bound is fine, huge, infinite
-and NaN included, since the body runs at most once).
+calls to functions defined earlier, at most one self-recursive function, and the numeric
+builtins). Every program terminates: `wh` loops count a reserved counter up to a small literal
+(the increment is the first statement of the body, so `cnt` cannot skip it); `@i a..b` loops
+either have bounds clamped to a few units or end their body with an unconditional `brk` (then
+any bound is fine, huge, infinite and NaN included, since the body runs at most once); a
+recursive function starts with `<= x 0 base`, calls itself once with `- x 1` and never rebinds
+`x` (NaN and inf recurse until the depth limit, ILO-R010, which is worth testing too).
 
 The text follows language.md §4.3-§4.6 conservatively: every operand that is not a literal, a
 name or a prefix operator expression is parenthesised (calls, ternaries, matches, negation),
@@ -67,9 +69,8 @@ class GenProgram:
 def number_text(x: float) -> str:
     """An ilo number literal for a finite, non-negative float (`repr` forms all lex as ilo
     numbers: `0.1`, `1e+300`, `5e-324`)."""
-    assert math.isfinite(x) and x >= 0 and not math.copysign(1.0, x) < 0
-    text = repr(float(x))
-    return text
+    assert math.isfinite(x) and math.copysign(1.0, x) > 0
+    return repr(float(x))
 
 
 @dataclass
@@ -78,13 +79,19 @@ class _Limits:
     max_stmts: int = 4  # statements per nested block
     max_top_stmts: int = 7
     max_loop_depth: int = 2
+    # False: bounds of run-once loops beyond the int64 range are pushed to +-inf first, so
+    # that the program does not depend on how a finite bound >= 2**63 is truncated (the
+    # fallback tier does not saturate those; see test_differential.py).
+    huge_range_bounds: bool = True
 
 
 class _FunctionWriter:
     """Writes one function body; `draw` is Hypothesis's draw function."""
 
     def __init__(self, draw: Callable, sig: Signature, earlier: list[Signature],
-                 names: dict[str, int], literals: list[float], limits: _Limits) -> None:
+                 names: dict[str, int], literals: list[float], limits: _Limits,
+                 recursive: bool = False, recursive_names: frozenset[str] = frozenset()
+                 ) -> None:
         self.draw = draw
         self.sig = sig
         self.earlier = earlier
@@ -93,8 +100,17 @@ class _FunctionWriter:
         self.limits = limits
         self.scopes: list[dict[str, str]] = [dict(zip(sig.param_names, sig.param_types,
                                                       strict=True))]
-        self.protected: set[str] = set()  # `wh` counters: never rebound
+        self.protected: set[str] = set()  # never rebound: `wh` counters, recursion depth
         self.loops: list[str] = []  # "wh", "range" or "once" (body ends in `brk`)
+        self.pending: list[str] = []  # bindings the statement being written needs first
+        # Recursion stays linear and cheap: a recursive function has no loops, calls nothing
+        # else and calls itself at most once; others call a recursive function outside loops.
+        self.recursive = recursive
+        self.recursive_names = recursive_names
+        self.self_calls_left = 0
+        self.in_loop_statement = False
+        if recursive:
+            self.earlier = []
 
     # ------------------------------------------------------------------ helpers
 
@@ -210,9 +226,16 @@ class _FunctionWriter:
     def shared_form(self, kind: str, ty: str, d: int) -> str:
         """Forms that give either type: calls, ternaries, matches."""
         if kind == "call":
-            callees = [s for s in self.earlier if s.ret == ty]
+            loop_free = not self.loops and not self.in_loop_statement
+            callees = [s for s in self.earlier
+                       if s.ret == ty and (loop_free or s.name not in self.recursive_names)]
+            if self.self_calls_left and loop_free and ty == self.sig.ret:
+                callees.append(self.sig)
             if callees:
-                return self.call(self.choice(callees), d)
+                callee = self.choice(callees)
+                if callee is self.sig:
+                    return self.self_call(d)
+                return self.call(callee, d)
             kind = "ternary"
         if kind == "ternary":
             return f"(?{self.cond_atom(d)} {self.expr(ty, d)} {self.expr(ty, d)})"
@@ -221,6 +244,15 @@ class _FunctionWriter:
         if kind == "brace-ternary":
             return f"(?{self.cond_atom(d)}{{{self.expr(ty, d)}}}{{{self.expr(ty, d)}}})"
         return f"({self.match_expr(ty, d)})"
+
+    def self_call(self, depth: int) -> str:
+        """The one recursive call: its first argument is the protected first parameter minus
+        one, so the depth is bounded by that parameter (NaN and inf run into the depth limit,
+        ILO-R010, which every tier must report)."""
+        self.self_calls_left = 0
+        first = self.sig.param_names[0]
+        rest = [self.expr(t, depth) for t in self.sig.param_types[1:]]
+        return f"({self.sig.name} {' '.join([f'- {first} 1', *rest])})"
 
     def call(self, sig: Signature, depth: int) -> str:
         if not sig.param_types:
@@ -238,13 +270,12 @@ class _FunctionWriter:
         return f"({inner})", ty
 
     def patterns(self, ty: str, valued: bool = False) -> tuple[list[str], bool]:
-        """Literal patterns for a subject of type `ty`, and whether a `_` arm must follow.
-        `valued`: the match gives a value, so a bool match gets a `_` arm even after `true`
-        and `false` (lowering does not see that those two cover a bool; see the tests)."""
+        """Literal patterns for a subject of type `ty`, and whether a `_` arm must follow
+        (`valued`: the match gives a value, so it must not fall through)."""
         if ty == BOOL:
             pats = self.draw(st.permutations(["true", "false"]))
             count = self.draw(st.integers(1, 2))
-            return list(pats[:count]), count < 2 or valued or self.chance(0.3)
+            return list(pats[:count]), count < 2 or self.chance(0.3)
         values = self.draw(st.lists(st.sampled_from(PATTERN_LITERALS), min_size=1, max_size=3,
                                     unique=True))
         self.literals.extend(values)
@@ -275,8 +306,15 @@ class _FunctionWriter:
     # ------------------------------------------------------------------ statements
 
     def body(self) -> str:
+        stmts = []
+        if self.recursive:
+            # Base case first, before the recursive call may be written.
+            first = self.sig.param_names[0]
+            self.protected.add(first)
+            stmts.append(f"<= {first} 0 {self.expr(self.sig.ret, 1)}")
+            self.self_calls_left = 1
         n = self.draw(st.integers(0, self.limits.max_top_stmts - 1))
-        stmts = [s for _ in range(n) for s in self.statement(2)]
+        stmts += [s for _ in range(n) for s in self.statement(2)]
         stmts.append(self.final_statement())
         return ";".join(stmts)
 
@@ -306,7 +344,7 @@ class _FunctionWriter:
         expression of that type (or `ret`). `terminal`: it may end with `brk`/`cnt`/`ret`."""
 
         def body() -> list[str]:
-            n = self.draw(st.integers(0 if ending is None else 0, self.limits.max_stmts - 1))
+            n = self.draw(st.integers(0, self.limits.max_stmts - 1))
             stmts = [s for _ in range(n) for s in self.statement(budget - 1)]
             if ending is not None:
                 if self.chance(0.2):
@@ -372,10 +410,18 @@ class _FunctionWriter:
         return f"! {cond}" if negate and self.chance(0.2) else cond
 
     def statement(self, budget: int) -> list[str]:
-        """One statement (a `wh` loop comes with its counter's binding: two)."""
+        """One statement, after the bindings it needs (a `wh` loop's counter...)."""
+        saved, self.pending = self.pending, []
+        try:
+            stmts = self.one_statement(budget)
+            return [*self.pending, *stmts]
+        finally:
+            self.pending = saved
+
+    def one_statement(self, budget: int) -> list[str]:
         kinds = ["bind", "bind", "bind", "rebind", "guard", "if", "ternary-stmt", "match-stmt",
                  "cond-bind", "cond-update", "expr-stmt"]
-        if budget > 0 and len(self.loops) < self.limits.max_loop_depth:
+        if budget > 0 and len(self.loops) < self.limits.max_loop_depth and not self.recursive:
             kinds += ["wh", "range", "once"]
         if budget <= 0:
             kinds = ["bind", "rebind", "guard", "cond-bind"]
@@ -426,6 +472,13 @@ class _FunctionWriter:
             return [f"{self.choice(names)}= {self.guard_cond(depth, negate=False)}{{{self.num(1)}}}"]
         if kind == "expr-stmt":
             return [f"({self.num(depth)})"]
+        saved, self.in_loop_statement = self.in_loop_statement, True
+        try:
+            return self.loop_statement(kind, budget)
+        finally:
+            self.in_loop_statement = saved
+
+    def loop_statement(self, kind: str, budget: int) -> list[str]:
         if kind == "wh":
             counter = self.fresh("k")
             limit = self.draw(st.integers(0, 4))
@@ -442,8 +495,17 @@ class _FunctionWriter:
             inner = self.loop_body("range", budget, {var: NUM})
         else:
             lo, hi = self.num(2), self.num(2)
+            if not self.limits.huge_range_bounds:
+                lo, hi = self.int64_bound(lo), self.int64_bound(hi)
             inner = self.loop_body("once", budget, {var: NUM})
         return [f"@{var} {self.bound_text(lo)}..{self.bound_text(hi)}{{{inner}}}"]
+
+    def int64_bound(self, text: str) -> str:
+        """`text` where it is below 9e18 in magnitude, else +-inf (NaN stays NaN)."""
+        name = self.fresh("v")
+        self.pending.append(f"{name}= {text}")
+        self.scopes[-1][name] = NUM
+        return f"(?< (abs {name}) 9e18 {name} (* {name} 1e300))"
 
     @staticmethod
     def bound_text(text: str) -> str:
@@ -501,16 +563,25 @@ def header(sig: Signature) -> str:
 
 
 @st.composite
-def programs(draw: Callable, max_functions: int = 3) -> GenProgram:
-    """A program of one to `max_functions` functions; each may call the earlier ones."""
+def programs(draw: Callable, max_functions: int = 3, huge_range_bounds: bool = True
+             ) -> GenProgram:
+    """A program of one to `max_functions` functions; each may call the earlier ones.
+    `huge_range_bounds=False`: see `_Limits`."""
     count = draw(st.integers(1, max_functions))
+    recursive_index = draw(st.integers(-count, count - 1))  # negative: none
+    recursive_names: set[str] = set()
     sigs: list[Signature] = []
     lines: list[str] = []
     names: dict[str, int] = {}
     literals: list[float] = []
     for i in range(count):
         sig = draw(signatures(f"f{i + 1}"))
-        writer = _FunctionWriter(draw, sig, list(sigs), names, literals, _Limits())
+        limits = _Limits(huge_range_bounds=huge_range_bounds)
+        recursive = i == recursive_index and sig.param_types[:1] == (NUM,)
+        writer = _FunctionWriter(draw, sig, list(sigs), names, literals, limits, recursive,
+                                 frozenset(recursive_names))
+        if recursive:
+            recursive_names.add(sig.name)
         lines.append(f"{header(sig)};{writer.body()}")
         sigs.append(sig)
     return GenProgram("\n".join(lines) + "\n", sigs, sorted(set(literals)))

@@ -308,7 +308,10 @@ class _Lowerer:
         else:
             self.cond(s.cond, ret_b, cont_b)
         self.switch_to(ret_b)
+        # The result operand is a statement of its own for error spans (diagnostics.md §3).
+        saved, self.stmt_span = self.stmt_span, s.value.span
         v = self.expr(s.value)
+        self.stmt_span = saved
         self.check_result(v, s.value.span, "the guard")
         self.cur.terminator = ir.Return(v)
         self.switch_to(cont_b)
@@ -462,10 +465,17 @@ class _Lowerer:
         join = self.new_block("mjoin")
         result: _State = None
         exhaustive = False
+        bools_seen: set[bool] = set()
         for arm in m.arms:
             test, binds = self.arm_test(subj, arm.pattern)
             if test is False:
                 continue
+            pat = arm.pattern
+            if isinstance(pat, ast.PLit) and isinstance(pat.value, bool) and subj is not None:
+                # `true` and `false` arms together cover a bool subject (language.md §5.4)
+                if (not pat.value) in bools_seen:
+                    test = True
+                bools_seen.add(pat.value)
             arm_b = self.new_block("arm")
             if test is True:
                 self.jump(arm_b)

@@ -194,6 +194,12 @@ class FnCompiler(ExprCompiler):
     # ------------------------------------------------------------ match
 
     def match(self, e: A.Match, target: str | None) -> None:
+        span = self.span
+        self.match_arms(e, target)
+        # Arms set the span of their own statements; what follows belongs to the enclosing one.
+        self.span = span
+
+    def match_arms(self, e: A.Match, target: str | None) -> None:
         if e.subject is None:
             subj = "None"
         else:

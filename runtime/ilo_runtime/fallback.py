@@ -175,7 +175,7 @@ def _locate(tb: TracebackType | None, err: IloRuntimeError) -> Diagnostic:
 def call_entry(fn: FnRef, args: list[Any]) -> Any:
     """Call a generated function, translating failures (see `translate`)."""
     try:
-        return fn.fn(*args)
+        return fn(*args)  # FnRef checks the argument count (R004)
     except Exception as exc:  # noqa: BLE001 - every failure becomes an ilo runtime error
         raise translate(exc) from None
 

@@ -170,6 +170,10 @@ def destructure(obj: Any, names: tuple[str, ...]) -> list[Any]:
     return out
 
 
+_I64_MAX = (1 << 63) - 1
+_I64_MIN = -(1 << 63)
+
+
 def range_bound(x: Any, which: str) -> int:
     """Range bounds are truncated toward zero; NaN -> 0, infinities saturate to 64 bits."""
     if type(x) is not float:
@@ -177,8 +181,9 @@ def range_bound(x: Any, which: str) -> int:
     if x != x:
         return 0
     if math.isinf(x):
-        return (1 << 63) - 1 if x > 0 else -(1 << 63)
-    return int(x)
+        return _I64_MAX if x > 0 else _I64_MIN
+    # Finite bounds beyond 64 bits saturate too, as native code (and Rust's `as i64`) does.
+    return max(_I64_MIN, min(_I64_MAX, int(x)))
 
 
 def foreach_list(x: Any) -> list:
