@@ -129,8 +129,8 @@ class JitModule:
         key = None
         cached: bytes | None = None
         if cache is not None:
-            key = make_key("jit", compiler_fingerprint(), tm.triple, llvm.get_host_cpu_name(),
-                           llvm.get_host_cpu_features().flatten(), str(opt_level), text)
+            key = make_key("jit", compiler_fingerprint(), tm.triple, *target.host_cpu(),
+                           str(opt_level), text)
             entry = cache.get(key)
             cached = entry.get("obj") if entry else None
         if cached is not None:
