@@ -17,6 +17,8 @@ from ilo_runtime.diagnostics import Diagnostic
 from ilo_runtime.errors import IloRuntimeError
 from ilo_runtime.ops import RECURSION_LIMIT  # shared with the fallback tier
 
+from . import ir
+
 
 @dataclass(frozen=True)
 class ErrorKind:
@@ -59,3 +61,18 @@ def runtime_error(
         path=path,
     )
     return err
+
+
+def error_for_status(module: ir.Module, status: int, frame_ids: list[int]) -> IloRuntimeError:
+    """The IloRuntimeError for an `IloCtx` failure: `status` names the site (1-based), the
+    frames are the failing functions' ids as native code recorded them, innermost first."""
+    site = module.sites[status - 1]
+    names = [module.functions[i].name for i in reversed(frame_ids)]
+    return runtime_error(
+        site.code,
+        site.message,
+        span=site.span,
+        source=site.source,
+        path=site.path,
+        call_chain=names,  # outermost first, as the fallback tier writes the notes
+    )

@@ -185,13 +185,4 @@ class JitModule:
 
     def error_for(self, status: int, frame_ids: list[int]) -> Exception:
         """The IloRuntimeError for IloCtx `status` and the recorded frames (innermost first)."""
-        site = self.module.sites[status - 1]
-        names = [self.module.functions[i].name for i in reversed(frame_ids)]
-        return errors.runtime_error(
-            site.code,
-            site.message,
-            span=site.span,
-            source=site.source,
-            path=site.path,
-            call_chain=names,  # outermost first, as the fallback tier writes the notes
-        )
+        return errors.error_for_status(self.module, status, frame_ids)
