@@ -98,6 +98,15 @@ def fallback_global(fn: ir.Function, prefix: str) -> str:
 NOINLINE_GROUP = 7  # attribute group number, declared once per module by `emit_wrappers`
 
 
+def function_declarations(module: ir.Module, prefix: str) -> set[str]:
+    """`declare` lines for the native functions, for a wrappers-only LLVM module."""
+    out = set()
+    for fn in module.functions:
+        params = ", ".join(["ptr", *(abi_type(p.ty) for p in fn.params)])
+        out.add(f"declare {abi_type(fn.ret)} @{ir.function_symbol(fn.name, prefix)}({params})")
+    return out
+
+
 def calls_global(fn: ir.Function, prefix: str) -> str:
     """An i64 counting calls through the wrapper (for `jit_stats`; one add per call)."""
     return f"{prefix}calls.{ir.function_symbol(fn.name, '')}"
