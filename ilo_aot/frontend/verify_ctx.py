@@ -95,21 +95,23 @@ class FnContext:
         self, code: str, message: str, suggestion: str | None = None, span: Span | None = None
     ) -> None:
         """Report an error over `span` (default: the innermost checked statement)."""
-        self.sink.errors.append(
-            make_diag(
-                code,
-                message,
-                note=self.fn_name,
-                source=self.source,
-                span=span if span is not None else self.span,
-                suggestion=suggestion,
-            )
-        )
+        self._report(self.sink.errors, "error", code, message, suggestion, span)
 
     def warning(
         self, code: str, message: str, suggestion: str | None = None, span: Span | None = None
     ) -> None:
-        self.sink.warnings.append(
+        self._report(self.sink.warnings, "warning", code, message, suggestion, span)
+
+    def _report(
+        self,
+        into: list,
+        severity: str,
+        code: str,
+        message: str,
+        suggestion: str | None,
+        span: Span | None,
+    ) -> None:
+        into.append(
             make_diag(
                 code,
                 message,
@@ -117,7 +119,7 @@ class FnContext:
                 source=self.source,
                 span=span if span is not None else self.span,
                 suggestion=suggestion,
-                severity="warning",
+                severity=severity,
             )
         )
 
