@@ -28,7 +28,34 @@ from . import codegen, pywrap, target
 # at 0 they compile about twice as fast and cost ~4 ns more per call, still below a
 # hand-written C extension call (bench/README.md).
 WRAPPER_OPT = 0
-_SEEN_DIGESTS: dict[str, int] = {}  # module digest -> loads in this process
+_SEEN_DIGESTS: dict[str, int] = {}
+# One MCJIT engine (and target machine) per optimisation level for the life of the process:
+# compiled modules and cached objects are added to it, so a cache hit costs only loading the
+# object (no target machine, engine or IR parse per module).
+_SHARED: dict[int, tuple[llvm.ExecutionEngine, llvm.TargetMachine]] = {}
+_PENDING_STORES: dict[str, CompileCache] = {}
+_engine_lock = threading.RLock()  # MCJIT engines are not thread-safe
+
+
+def engine_triple() -> str:
+    return llvm.get_process_triple()
+
+
+def _store_object(module: llvm.ModuleRef, buffer: bytes) -> None:
+    cache = _PENDING_STORES.pop(module.name, None)
+    if cache is not None:
+        cache.put(module.name.removeprefix("ilo-cache:"), {"obj": bytes(buffer)})
+
+
+def _shared_engine(level: int) -> llvm.ExecutionEngine:
+    with _engine_lock:
+        if level not in _SHARED:
+            tm = target.host_target_machine(opt=min(max(level, 0), 3))
+            empty = target.parse(codegen.module_text(ir.Module()))
+            engine = llvm.create_mcjit_compiler(empty, tm)
+            engine.set_object_cache(notify_func=_store_object)
+            _SHARED[level] = (engine, tm)
+        return _SHARED[level][0]  # module digest -> loads in this process
 _uid_lock = threading.Lock()
 _lib_lock = threading.Lock()
 _libm_loaded = False
@@ -175,31 +202,34 @@ class JitModule:
     def _compile(
         self, part: str, text: str, level: int, cache: CompileCache | None
     ) -> llvm.ExecutionEngine:
-        """Optimise and generate code for one LLVM module, through the compile cache."""
-        tm = target.host_target_machine(opt=min(max(level, 0), 3))
-        self._keep.append(tm)
+        """Optimise and generate code for one LLVM module into the process's long-lived engine
+        for `level`, through the compile cache (a hit only loads the cached object)."""
+        with _engine_lock:
+            return self._compile_locked(part, text, level, cache)
+
+    def _compile_locked(
+        self, part: str, text: str, level: int, cache: CompileCache | None
+    ) -> llvm.ExecutionEngine:
+        engine = _shared_engine(level)
         key = None
         cached: bytes | None = None
         if cache is not None:
-            key = make_key("jit", part, compiler_fingerprint(), tm.triple, *target.host_cpu(),
+            key = make_key("jit", part, compiler_fingerprint(), engine_triple(), *target.host_cpu(),
                            str(level), text)
             entry = cache.get(key)
             cached = entry.get("obj") if entry else None
         if cached is not None:
-            mod = target.parse(text)  # the cached object replaces optimisation and codegen
+            engine.add_object_file(llvm.ObjectFileRef.from_data(cached))
             self.cache_hit = True
         else:
-            mod = target.prepare(text, tm, level)
-        if part == "obj":
-            self.optimized_ir = str(mod)
-        engine = llvm.create_mcjit_compiler(mod, tm)
-        if cached is not None:
-            engine.set_object_cache(getbuffer_func=lambda _m: cached)
-        elif cache is not None and key is not None:
-            store_key = key
-            engine.set_object_cache(
-                notify_func=lambda _m, buf: cache.put(store_key, {"obj": bytes(buf)})
-            )
+            mod = target.prepare(text, _SHARED[level][1], level)
+            if part == "obj":
+                self.optimized_ir = str(mod)
+            if cache is not None and key is not None:
+                # The engine's object-cache hook finds the key by the module's name.
+                mod.name = f"ilo-cache:{key}"
+                _PENDING_STORES[mod.name] = cache
+            engine.add_module(mod)
         engine.finalize_object()
         return engine
 
