@@ -8,6 +8,7 @@ import types
 from typing import Any
 
 from ilo_runtime.boundary import RecordType, py_name
+from ilo_runtime.diagnostics import Diagnostic
 from ilo_runtime.errors import IloCompileError
 from ilo_runtime.fallback import call_entry, ensure_recursion_limit, load_generated
 from ilo_runtime.ops import RECURSION_LIMIT
@@ -75,9 +76,20 @@ class LoadedProgram:
         return call_entry(self.functions[name], args)
 
 
+def _read(path_or_source: str | os.PathLike[str]) -> A.SourceFile:
+    """The source, or an IloCompileError naming the file when it is not UTF-8 text."""
+    try:
+        return source_from(path_or_source)
+    except UnicodeDecodeError as e:
+        path = os.fspath(path_or_source)
+        raise IloCompileError(
+            [Diagnostic(f"{path} is not UTF-8 text ({e.reason} at byte {e.start})", path=path)]
+        ) from None
+
+
 def compile_program(path_or_source: str | os.PathLike[str]) -> LoadedProgram:
     """Load and verify an ilo source, raising IloCompileError with the diagnostics."""
-    src = source_from(path_or_source)
+    src = _read(path_or_source)
     checked = check(src)
     if not checked.ok or checked.program is None:
         raise IloCompileError(checked.errors or checked.diagnostics)
@@ -101,7 +113,7 @@ def load(
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}, got {engine!r}")
     check_engine(engine)
     ensure_recursion_limit(FALLBACK_RECURSION_LIMIT)
-    src = source_from(path_or_source)
+    src = _read(path_or_source)
     checked = check(src)
     if not checked.ok or checked.program is None:
         raise IloCompileError(checked.errors or checked.diagnostics)

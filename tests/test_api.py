@@ -141,3 +141,10 @@ def test_load_from_path_object(tmp_path):
     p = tmp_path / "k.ilo"
     p.write_text("dbl x:n>n;*x 2\n")
     assert ilo_aot.load(p).dbl(4) == 8.0
+
+
+def test_a_file_that_is_not_utf8_is_a_compile_error_naming_it(tmp_path):
+    bad = tmp_path / "bad.ilo"
+    bad.write_bytes(b"f>n;1\n\xff\xfe")
+    with pytest.raises(IloCompileError, match="bad.ilo is not UTF-8 text"):
+        ilo_aot.load(bad)
