@@ -148,3 +148,11 @@ def test_a_file_that_is_not_utf8_is_a_compile_error_naming_it(tmp_path):
     bad.write_bytes(b"f>n;1\n\xff\xfe")
     with pytest.raises(IloCompileError, match="bad.ilo is not UTF-8 text"):
         ilo_aot.load(bad)
+
+
+def test_a_python_callback_error_reaches_the_caller_unchanged(mod):
+    def boom(v):
+        raise KeyError("from python")
+
+    with pytest.raises(KeyError, match="from python"):
+        mod.apply(boom, 1)

@@ -20,6 +20,14 @@ def py_name(ilo_name: str) -> str:
     return name
 
 
+class PythonCallbackError(Exception):
+    """A Python callable passed to ilo raised: the ilo call re-raises `original` unchanged."""
+
+    def __init__(self, original: Exception) -> None:
+        super().__init__(original)
+        self.original = original
+
+
 class BoundaryTypeError(TypeError):
     """A Python value with no ilo counterpart was passed."""
 
@@ -80,7 +88,11 @@ def _wrap_callable(fn: Callable[..., Any]) -> FnRef:
     """A Python callable passed for an `F` parameter: called back through the boundary."""
 
     def call(*args: Any) -> Any:
-        return to_ilo(fn(*[from_ilo_nested(a) for a in args]), "callback result")
+        try:
+            result = fn(*[from_ilo_nested(a) for a in args])
+        except Exception as exc:  # noqa: BLE001 - the caller gets the Python error back as is
+            raise PythonCallbackError(exc) from exc
+        return to_ilo(result, "callback result")
 
     return FnRef(getattr(fn, "__name__", "python"), call)
 

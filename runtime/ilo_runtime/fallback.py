@@ -15,6 +15,7 @@ from types import TracebackType
 from typing import Any
 
 from . import ops
+from .boundary import PythonCallbackError
 from .builtins import BUILTINS
 from .builtins.callables import builtin_value, set_function_table
 from .diagnostics import Diagnostic
@@ -176,7 +177,9 @@ def call_entry(fn: FnRef, args: list[Any]) -> Any:
     """Call a generated function, translating failures (see `translate`)."""
     try:
         return fn(*args)  # FnRef checks the argument count (R004)
-    except Exception as exc:  # noqa: BLE001 - every failure becomes an ilo runtime error
+    except PythonCallbackError as exc:
+        raise exc.original from None  # a Python callback's own error reaches its caller as is
+    except Exception as exc:  # noqa: BLE001 - every other failure becomes an ilo runtime error
         raise translate(exc) from None
 
 
