@@ -3,6 +3,7 @@
 - ``encoder`` (with ``encoder_fp`` and ``operands``): one function per instruction, returning
   its 32-bit word; operands range-checked.
 - ``asm``: an assembler buffer with labels, patched branches, relocations, constant pools.
+- ``simplify``: copy merging, add-immediate and dead-code removal before allocation.
 - ``regalloc``: liveness and linear-scan register allocation for IR functions.
 - ``codegen``: IR functions -> machine code (``compile_module``, ``write_module_object``).
 - ``link``: code objects with relocations, and an in-memory linker.

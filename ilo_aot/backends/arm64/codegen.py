@@ -11,7 +11,14 @@ NaN and signed-zero behaviour matches the IR's definition); the other intrinsics
 library (``fmod``, ``pow``, ...), which the object file lists as external symbols.
 
 Frame (sp-relative, 16-byte aligned): [sp] x29, x30; then the callee-saved registers used
-(x19 holds ctx throughout); then one 8-byte slot per spilled value.
+(x19 holds ctx throughout); then one 8-byte slot per spilled value. A leaf (no call, no
+callee-saved register, no spill) has no frame: ctx stays in x0 (x8 when the result goes in x0),
+and only the depth count is kept up to date.
+
+Before allocation ``simplify`` merges copies, turns ``+ small constant`` on counters into
+add-immediate and drops dead code. Branches go straight past blocks that only jump, a compare
+read only by the branch after it becomes ``fcmp``/``cmp`` + ``b.cond``, and no branch is
+emitted to the instruction that follows.
 """
 
 from __future__ import annotations
@@ -25,9 +32,12 @@ from . import encoder as enc
 from .asm import Assembler, Label
 from .encoder import SP, XZR, Cond
 from .link import FunctionCode, align_up
-from .regalloc import INLINE_INTRINSICS, Allocation, Location, allocate
+from .regalloc import INLINE_INTRINSICS, Allocation, Location, allocate, has_calls
+from .simplify import IBinaryImm, simplify
 
-CTX = 19  # x19 holds the IloCtx pointer for the whole function
+CTX = 19  # x19 holds the IloCtx pointer for the whole function (functions with a frame)
+LEAF_CTX_F64 = 0  # a frameless leaf returning a number keeps ctx where it arrives
+LEAF_CTX_GP = 8  # ... one returning in x0 moves it to x8 (never allocated)
 GP_SCRATCH = (9, 10)  # sources loaded from spill slots; also protocol temporaries
 GP_DST_SCRATCH = 11
 FP_SCRATCH = (16, 17)
@@ -61,12 +71,22 @@ class CompiledModule:
 
 class _FunctionCompiler:
     def __init__(self, fn: ir.Function, module: ir.Module, prefix: str) -> None:
-        self.fn = fn
+        self.fn, (_, self.live_out) = simplify(fn)
+        fn = self.fn
         self.module = module
         self.prefix = prefix
         self.asm = Assembler()
         self.externals: set[str] = set()
-        self.alloc: Allocation = allocate(fn)
+        self.alloc: Allocation = allocate(fn, (_, self.live_out))
+        # A leaf (no calls, no callee-saved register, no spill slot) needs no stack frame.
+        self.leaf = (not has_calls(fn) and not self.alloc.callee_saved_gp
+                     and not self.alloc.callee_saved_fp and not self.alloc.slots)
+        if not self.leaf:
+            self.ctx = CTX
+        else:
+            self.ctx = LEAF_CTX_F64 if fn.ret == ir.F64 else LEAF_CTX_GP
+        self.targets = _jump_targets(fn)
+        self.fused: ir.FCompare | ir.ICompare | None = None  # compare that feeds the branch
         self.labels: dict[str, Label] = {b.label: self.asm.label(b.label) for b in fn.blocks}
         self.epilogue = self.asm.label("epilogue")
         self.exit = self.asm.label("exit")
@@ -75,10 +95,12 @@ class _FunctionCompiler:
         self.has_calls = False
         gp_saves = [CTX, *self.alloc.callee_saved_gp]
         fp_saves = list(self.alloc.callee_saved_fp)
+        if self.leaf:
+            gp_saves = []
         self.gp_saves = [(r, 16 + 8 * i) for i, r in enumerate(gp_saves)]
         self.fp_saves = [(r, 16 + 8 * (len(gp_saves) + i)) for i, r in enumerate(fp_saves)]
         self.slot_base = 16 + 8 * (len(gp_saves) + len(fp_saves))
-        self.frame = align_up(self.slot_base + 8 * self.alloc.slots, 16)
+        self.frame = 0 if self.leaf else align_up(self.slot_base + 8 * self.alloc.slots, 16)
         if self.frame > MAX_FRAME:
             raise CodegenError(f"{fn.name}: stack frame of {self.frame} bytes is too large "
                                f"({self.alloc.slots} spilled values)")
@@ -144,26 +166,33 @@ class _FunctionCompiler:
 
     def compile(self) -> FunctionCode:
         self.prologue()
-        for i, block in enumerate(self.fn.blocks):
+        # Blocks that only jump elsewhere are skipped: every branch goes past them.
+        blocks = [b for i, b in enumerate(self.fn.blocks)
+                  if i == 0 or self.targets[b.label] == b.label]
+        for i, block in enumerate(blocks):
             self.asm.bind(self.labels[block.label])
+            self.fused = _fusable_compare(block, self.live_out[block.label])
             for ins in block.instrs:
                 self.instruction(ins)
-            following = self.fn.blocks[i + 1].label if i + 1 < len(self.fn.blocks) else None
+            following = blocks[i + 1].label if i + 1 < len(blocks) else None
             self.terminator(block.terminator, following)
         self.exits()
         return self.asm.finish(ir.function_symbol(self.fn.name, self.prefix))
 
     def prologue(self) -> None:
         a = self.asm
-        self.adjust_sp(enc.sub_imm)
-        a.emit(enc.stp_x(29, 30, SP, 0), enc.mov_reg(29, SP))
-        for r, off in self.gp_saves:
-            a.emit(enc.str_x(r, SP, off))
-        for r, off in self.fp_saves:
-            a.emit(enc.str_d(r, SP, off))
-        a.emit(enc.mov_reg(CTX, 0))
-        a.emit(enc.ldrsw(9, CTX, ir.CTX_DEPTH), enc.add_imm(9, 9, 1),
-               enc.str_w(9, CTX, ir.CTX_DEPTH))
+        if not self.leaf:
+            self.adjust_sp(enc.sub_imm)
+            a.emit(enc.stp_x(29, 30, SP, 0), enc.mov_reg(29, SP))
+            for r, off in self.gp_saves:
+                a.emit(enc.str_x(r, SP, off))
+            for r, off in self.fp_saves:
+                a.emit(enc.str_d(r, SP, off))
+        if self.ctx != 0:
+            a.emit(enc.mov_reg(self.ctx, 0))
+        ctx = self.ctx
+        a.emit(enc.ldrsw(9, ctx, ir.CTX_DEPTH), enc.add_imm(9, 9, 1),
+               enc.str_w(9, ctx, ir.CTX_DEPTH))
         fp_index, gp_index = 0, 1
         for param in self.fn.params:
             loc = self.loc(param)
@@ -194,34 +223,36 @@ class _FunctionCompiler:
     def exits(self) -> None:
         """Shared tails: normal return, failure propagation, and one stub per fail site."""
         a = self.asm
+        ctx = self.ctx
         a.bind(self.epilogue)
-        a.emit(enc.ldrsw(9, CTX, ir.CTX_DEPTH), enc.sub_imm(9, 9, 1),
-               enc.str_w(9, CTX, ir.CTX_DEPTH))
+        a.emit(enc.ldrsw(9, ctx, ir.CTX_DEPTH), enc.sub_imm(9, 9, 1),
+               enc.str_w(9, ctx, ir.CTX_DEPTH))
         a.bind(self.exit)
-        for r, off in self.fp_saves:
-            a.emit(enc.ldr_d(r, SP, off))
-        for r, off in self.gp_saves:
-            a.emit(enc.ldr_x(r, SP, off))
-        a.emit(enc.ldp_x(29, 30, SP, 0))
-        self.adjust_sp(enc.add_imm)
+        if not self.leaf:
+            for r, off in self.fp_saves:
+                a.emit(enc.ldr_d(r, SP, off))
+            for r, off in self.gp_saves:
+                a.emit(enc.ldr_x(r, SP, off))
+            a.emit(enc.ldp_x(29, 30, SP, 0))
+            self.adjust_sp(enc.add_imm)
         a.emit(enc.ret())
         if not self.fail_labels and not self.has_calls:
             return
         # Record this frame in the trace (if there is room), count it, return zero.
         a.bind(self.propagate)
         skip = a.label("no_room")
-        a.emit(enc.ldrsw(9, CTX, ir.CTX_TRACE_LEN), enc.ldrsw(10, CTX, ir.CTX_TRACE_CAP),
+        a.emit(enc.ldrsw(9, ctx, ir.CTX_TRACE_LEN), enc.ldrsw(10, ctx, ir.CTX_TRACE_CAP),
                enc.cmp_reg(9, 10))
         a.b_cond(Cond.GE, skip)
-        a.emit(enc.ldr_x(10, CTX, ir.CTX_TRACE), *enc.mov_imm64(11, self.fn.fn_id),
+        a.emit(enc.ldr_x(10, ctx, ir.CTX_TRACE), *enc.mov_imm64(11, self.fn.fn_id),
                enc.str_w_indexed(11, 10, 9))
         a.bind(skip)
-        a.emit(enc.add_imm(9, 9, 1), enc.str_w(9, CTX, ir.CTX_TRACE_LEN),
+        a.emit(enc.add_imm(9, 9, 1), enc.str_w(9, ctx, ir.CTX_TRACE_LEN),
                enc.mov_reg(0, XZR), enc.fmov_from_gpr(0, XZR))
         a.b(self.exit)
         for site, label in sorted(self.fail_labels.items()):
             a.bind(label)
-            a.emit(*enc.mov_imm64(9, site + 1), enc.str_w(9, CTX, ir.CTX_STATUS))
+            a.emit(*enc.mov_imm64(9, site + 1), enc.str_w(9, ctx, ir.CTX_STATUS))
             a.b(self.propagate)
 
     def fail_label(self, site: int) -> Label:
@@ -231,7 +262,7 @@ class _FunctionCompiler:
 
     # -- instructions ----------------------------------------------------------------------
 
-    def instruction(self, ins: ir.Instr) -> None:
+    def instruction(self, ins: ir.Instr | IBinaryImm) -> None:
         a = self.asm
         if isinstance(ins, ir.Const):
             self.constant(ins)
@@ -253,18 +284,26 @@ class _FunctionCompiler:
             self.fp_commit(ins.dst, dst)
         elif isinstance(ins, ir.FCompare):
             lhs, rhs = self.fp_src(ins.lhs, FP_SCRATCH[0]), self.fp_src(ins.rhs, FP_SCRATCH[1])
-            dst = self.gp_dst(ins.dst)
-            a.emit(enc.fcmp(lhs, rhs), enc.cset(dst, _FCMP[ins.op]))
-            self.gp_commit(ins.dst, dst)
+            a.emit(enc.fcmp(lhs, rhs))
+            if ins is not self.fused:
+                dst = self.gp_dst(ins.dst)
+                a.emit(enc.cset(dst, _FCMP[ins.op]))
+                self.gp_commit(ins.dst, dst)
         elif isinstance(ins, ir.ICompare):
             lhs, rhs = self.gp_src(ins.lhs, GP_SCRATCH[0]), self.gp_src(ins.rhs, GP_SCRATCH[1])
-            dst = self.gp_dst(ins.dst)
-            a.emit(enc.cmp_reg(lhs, rhs), enc.cset(dst, _ICMP[ins.op]))
-            self.gp_commit(ins.dst, dst)
+            a.emit(enc.cmp_reg(lhs, rhs))
+            if ins is not self.fused:
+                dst = self.gp_dst(ins.dst)
+                a.emit(enc.cset(dst, _ICMP[ins.op]))
+                self.gp_commit(ins.dst, dst)
         elif isinstance(ins, ir.IBinary):
             lhs, rhs = self.gp_src(ins.lhs, GP_SCRATCH[0]), self.gp_src(ins.rhs, GP_SCRATCH[1])
             dst = self.gp_dst(ins.dst)
             a.emit((enc.add_reg if ins.op == "add" else enc.sub_reg)(dst, lhs, rhs))
+            self.gp_commit(ins.dst, dst)
+        elif isinstance(ins, IBinaryImm):
+            lhs, dst = self.gp_src(ins.lhs), self.gp_dst(ins.dst)
+            a.emit((enc.add_imm if ins.op == "add" else enc.sub_imm)(dst, lhs, ins.imm))
             self.gp_commit(ins.dst, dst)
         elif isinstance(ins, ir.BNot):
             src, dst = self.gp_src(ins.src), self.gp_dst(ins.dst)
@@ -344,7 +383,7 @@ class _FunctionCompiler:
         a = self.asm
         callee = self.module.function(ins.callee)
         # Depth limit first: the callee never starts when it would be one call too deep.
-        a.emit(enc.ldrsw(9, CTX, ir.CTX_DEPTH), enc.ldrsw(10, CTX, ir.CTX_DEPTH_LIMIT),
+        a.emit(enc.ldrsw(9, self.ctx, ir.CTX_DEPTH), enc.ldrsw(10, self.ctx, ir.CTX_DEPTH_LIMIT),
                enc.cmp_reg(9, 10))
         a.b_cond(Cond.GE, self.fail_label(ins.depth_site))
         fp_index, gp_index = 0, 1
@@ -361,9 +400,9 @@ class _FunctionCompiler:
                                        f"than {MAX_GP_ARGS} bools")
                 self.load_into(arg, gp_index)
                 gp_index += 1
-        a.emit(enc.mov_reg(0, CTX))
+        a.emit(enc.mov_reg(0, self.ctx))
         a.bl_symbol(ir.function_symbol(callee.name, self.prefix))
-        a.emit(enc.ldrsw(9, CTX, ir.CTX_STATUS))
+        a.emit(enc.ldrsw(9, self.ctx, ir.CTX_STATUS))
         a.cbnz(9, self.propagate)
         self.has_calls = True
         if ins.dst is None:
@@ -382,23 +421,67 @@ class _FunctionCompiler:
     def terminator(self, term: ir.Terminator | None, following: str | None) -> None:
         a = self.asm
         if isinstance(term, ir.Jump):
-            if term.target != following:
-                a.b(self.labels[term.target])
+            target = self.targets[term.target]
+            if target != following:
+                a.b(self.labels[target])
         elif isinstance(term, ir.Branch):
+            if_true, if_false = self.targets[term.if_true], self.targets[term.if_false]
+            if self.fused is not None:
+                table = _FCMP if isinstance(self.fused, ir.FCompare) else _ICMP
+                # Inverting a condition code negates it for every flag state, unordered too.
+                taken = table[self.fused.op]
+                if if_true == following:
+                    a.b_cond(taken.invert(), self.labels[if_false])
+                else:
+                    a.b_cond(taken, self.labels[if_true])
+                    if if_false != following:
+                        a.b(self.labels[if_false])
+                return
             cond = self.gp_src(term.cond)
-            if term.if_true == following:
-                a.cbz(cond, self.labels[term.if_false])
+            if if_true == following:
+                a.cbz(cond, self.labels[if_false])
             else:
-                a.cbnz(cond, self.labels[term.if_true])
-                if term.if_false != following:
-                    a.b(self.labels[term.if_false])
+                a.cbnz(cond, self.labels[if_true])
+                if if_false != following:
+                    a.b(self.labels[if_false])
         elif isinstance(term, ir.Return):
             self.load_into(term.value, 0)
-            a.b(self.epilogue)
+            if following is not None:
+                a.b(self.epilogue)
         elif isinstance(term, ir.Fail):
             a.b(self.fail_label(term.site))
         else:
             raise CodegenError(f"{self.fn.name}: block without a valid terminator: {term!r}")
+
+
+def _jump_targets(fn: ir.Function) -> dict[str, str]:
+    """Each block label -> the block control really reaches: chains of empty blocks that
+    only jump are followed (a cycle of them stops where it closes)."""
+    by_label = {b.label: b for b in fn.blocks}
+    result: dict[str, str] = {}
+    for block in fn.blocks:
+        label, seen = block.label, set()
+        while label not in seen:
+            seen.add(label)
+            b = by_label[label]
+            if b.instrs or not isinstance(b.terminator, ir.Jump) or b is fn.blocks[0]:
+                break
+            label = b.terminator.target
+        result[block.label] = label
+    return result
+
+
+def _fusable_compare(block: ir.Block, live_out: set[int]) -> ir.FCompare | ir.ICompare | None:
+    """The block's last instruction when it is a compare read only by the block's branch
+    (then the branch tests the flags directly: no cset, no cbz)."""
+    term = block.terminator
+    if not block.instrs or not isinstance(term, ir.Branch):
+        return None
+    last = block.instrs[-1]
+    if (isinstance(last, ir.FCompare | ir.ICompare) and last.dst == term.cond
+            and last.dst.id not in live_out):
+        return last
+    return None
 
 
 def compile_function(fn: ir.Function, module: ir.Module,

@@ -4,11 +4,14 @@ IR registers are mutable (written any number of times, on any path), so each get
 for its whole life: the hull of every position where it is defined, used or live across a block
 boundary. F64 values go to FP registers, BOOL and I64 values to general registers; values live
 across a call get callee-saved registers (d8-d15, x20-x28) or a stack slot. Argument registers
-(d0-d7, x0-x7) are never allocated, so moving arguments into place before a call and parameters
-out of them on entry never conflicts with an allocated value.
+(d0-d7, x0-x7) are never allocated in a function that calls, so moving arguments into place
+before a call and parameters out of them on entry never conflicts with an allocated value; a
+function without calls allocates d0-d7 and x1-x7 too (x0 keeps ctx) and leaves each parameter
+where it arrives.
 
 Reserved for the code generator: d16-d18 and x9-x11 (scratch), x16/x17 (linker veneers),
-x18 (platform register), x19 (the IloCtx pointer), x29/x30 (frame pointer, link register).
+x18 (platform register), x19 (the IloCtx pointer; x0 or x8 in a frameless leaf), x29/x30 (frame
+pointer, link register).
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ilo_aot.ir import ir
+
+from .simplify import IBinaryImm, Instr, Liveness
 
 FP_CALLER_SAVED = tuple(range(19, 32))
 FP_CALLEE_SAVED = tuple(range(8, 16))
@@ -57,7 +62,7 @@ def is_fp(reg: ir.Reg) -> bool:
     return reg.ty == ir.F64
 
 
-def is_call(ins: ir.Instr) -> bool:
+def is_call(ins: Instr) -> bool:
     """Whether the instruction becomes a call that clobbers caller-saved registers."""
     if isinstance(ins, ir.CallFunction):
         return True
@@ -71,24 +76,24 @@ INLINE_INTRINSICS = frozenset({"sqrt", "fabs", "floor", "ceil", "trunc", "round"
 LIBM_INTRINSICS = frozenset(n for n in ir.INTRINSICS if n not in INLINE_INTRINSICS)
 
 
-def uses(ins: ir.Instr | ir.Terminator) -> list[ir.Reg]:
+# Operand fields read by each instruction and terminator type (a dict lookup: uses() is hot).
+_READS: dict[type, tuple[str, ...]] = {
+    ir.Copy: ("src",), ir.FNeg: ("src",), ir.BNot: ("src",), ir.FToI: ("src",),
+    ir.IToF: ("src",), IBinaryImm: ("lhs",), ir.FBinary: ("lhs", "rhs"),
+    ir.FCompare: ("lhs", "rhs"), ir.ICompare: ("lhs", "rhs"), ir.IBinary: ("lhs", "rhs"),
+    ir.Select: ("cond", "if_true", "if_false"), ir.Branch: ("cond",), ir.Return: ("value",),
+}
+
+
+def uses(ins: Instr | ir.Terminator) -> list[ir.Reg]:
     """IR registers an instruction or terminator reads."""
-    if isinstance(ins, ir.Copy | ir.FNeg | ir.BNot | ir.FToI | ir.IToF):
-        return [ins.src]
-    if isinstance(ins, ir.FBinary | ir.FCompare | ir.ICompare | ir.IBinary):
-        return [ins.lhs, ins.rhs]
-    if isinstance(ins, ir.Select):
-        return [ins.cond, ins.if_true, ins.if_false]
-    if isinstance(ins, ir.CallIntrinsic | ir.CallFunction):
+    kind = type(ins)
+    if kind is ir.CallIntrinsic or kind is ir.CallFunction:
         return list(ins.args)
-    if isinstance(ins, ir.Branch):
-        return [ins.cond]
-    if isinstance(ins, ir.Return):
-        return [ins.value]
-    return []
+    return [getattr(ins, name) for name in _READS.get(kind, ())]
 
 
-def defined(ins: ir.Instr | ir.Terminator) -> ir.Reg | None:
+def defined(ins: Instr | ir.Terminator) -> ir.Reg | None:
     """The IR register an instruction writes, if any."""
     return getattr(ins, "dst", None)
 
@@ -133,10 +138,17 @@ def liveness(fn: ir.Function) -> tuple[dict[str, set[int]], dict[str, set[int]]]
     return live_in, live_out
 
 
-def build_intervals(fn: ir.Function) -> list[Interval]:
+def has_calls(fn: ir.Function) -> bool:
+    """Whether any instruction of ``fn`` becomes a call (then argument registers are clobbered
+    and the function needs a frame for the link register)."""
+    return any(is_call(ins) for block in fn.blocks for ins in block.instrs)
+
+
+def build_intervals(fn: ir.Function, live: Liveness | None = None) -> list[Interval]:
     """One interval per IR register, in order of start position. Position 0 is the entry
-    (parameters); instruction positions follow the block order of ``fn``."""
-    live_in, live_out = liveness(fn)
+    (parameters); instruction positions follow the block order of ``fn``. ``live`` is
+    ``liveness(fn)`` when the caller already has it."""
+    live_in, live_out = live if live is not None else liveness(fn)
     regs: dict[int, ir.Reg] = {}
     bounds: dict[int, list[int]] = {}
 
@@ -178,8 +190,30 @@ def build_intervals(fn: ir.Function) -> list[Interval]:
     return intervals
 
 
-def allocate(fn: ir.Function) -> Allocation:
-    """Linear scan over ``build_intervals(fn)``; spills the interval that ends last."""
+def allocate(fn: ir.Function, live: Liveness | None = None) -> Allocation:
+    """Linear scan over ``build_intervals(fn)``; spills the interval that ends last.
+
+    In a function without calls the argument registers (d0-d7, x1-x7) are allocatable too,
+    and each parameter keeps the register it arrives in (no copy on entry); a returned number
+    goes to d0 when that is free."""
+    leaf = not has_calls(fn)
+    arg_fp, arg_gp = (tuple(range(0, 8)), tuple(range(1, 8))) if leaf else ((), ())
+    preferred: dict[int, int] = {}
+    if leaf:
+        fp_index, gp_index = 0, 1
+        for param in fn.params:
+            if is_fp(param):
+                if fp_index < 8:
+                    preferred[param.id] = fp_index
+                fp_index += 1
+            else:
+                if gp_index < 8:
+                    preferred[param.id] = gp_index
+                gp_index += 1
+        if fn.ret == ir.F64:  # returned values would rather be computed in d0 already
+            for block in fn.blocks:
+                if isinstance(block.terminator, ir.Return):
+                    preferred.setdefault(block.terminator.value.id, 0)
     locations: dict[int, Location] = {}
     active: list[tuple[Interval, int]] = []  # (interval, register) currently holding a register
     busy: dict[str, set[int]] = {"fp": set(), "gp": set()}
@@ -191,15 +225,19 @@ def allocate(fn: ir.Function) -> Allocation:
         slots += 1
         return Location("slot", slots - 1)
 
-    for iv in build_intervals(fn):
+    for iv in build_intervals(fn, live):
         kind = "fp" if is_fp(iv.reg) else "gp"
         for old in [a for a in active if a[0].end < iv.start]:
             active.remove(old)
             busy["fp" if is_fp(old[0].reg) else "gp"].discard(old[1])
         callee = FP_CALLEE_SAVED if kind == "fp" else GP_CALLEE_SAVED
         caller = FP_CALLER_SAVED if kind == "fp" else GP_CALLER_SAVED
-        candidates = callee if iv.crosses_call else caller + callee
+        args = arg_fp if kind == "fp" else arg_gp
+        candidates = callee if iv.crosses_call else caller + args + callee
         free = [r for r in candidates if r not in busy[kind]]
+        hint = preferred.get(iv.reg.id)
+        if hint is not None and hint in free:
+            free.insert(0, hint)
         if free:
             reg = free[0]
         else:
