@@ -268,6 +268,8 @@ def loop_tail_suppresses(fn: A.FnDecl) -> bool:
 
 
 def _has_ret_or_guard(stmts: list[A.Stmt]) -> bool:
+    """Any `ret` or braceless guard in these statements, nested blocks and match arms included
+    (lambdas are separate functions and are not searched)."""
     for s in stmts:
         if isinstance(s, (A.Ret, A.Guard)):
             return True
@@ -276,38 +278,15 @@ def _has_ret_or_guard(stmts: list[A.Stmt]) -> bool:
                 return True
         if isinstance(s, (A.ForEach, A.ForRange, A.While)) and _has_ret_or_guard(s.body):
             return True
-        for e in _stmt_matches(s):
-            if any(_has_ret_or_guard(arm.body) for arm in e.arms):
-                return True
+        if any(_match_has_ret_or_guard(e) for e in A.stmt_exprs(s)):
+            return True
     return False
 
 
-def _stmt_matches(s: A.Stmt) -> list[A.Match]:
-    found: list[A.Match] = []
-
-    def walk(e: Any) -> None:
-        if isinstance(e, A.Match):
-            found.append(e)
-            if e.subject is not None:
-                walk(e.subject)
-            return
-        if isinstance(e, A.Expr):
-            for v in vars(e).values():
-                if isinstance(v, A.Expr):
-                    walk(v)
-                elif isinstance(v, list):
-                    for x in v:
-                        if isinstance(x, A.Expr):
-                            walk(x)
-                        elif isinstance(x, tuple):
-                            for y in x:
-                                if isinstance(y, A.Expr):
-                                    walk(y)
-
-    for v in vars(s).values():
-        if isinstance(v, A.Expr):
-            walk(v)
-    return found
+def _match_has_ret_or_guard(e: A.Expr) -> bool:
+    if isinstance(e, A.Match) and any(_has_ret_or_guard(arm.body) for arm in e.arms):
+        return True
+    return any(_match_has_ret_or_guard(c) for c in A.child_exprs(e))
 
 
 def print_result(value: Any, out: TextIO, err: TextIO, suppress: bool) -> int:
