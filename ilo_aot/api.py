@@ -11,7 +11,7 @@ from ilo_runtime.boundary import RecordType, py_name
 from ilo_runtime.diagnostics import Diagnostic
 from ilo_runtime.errors import IloCompileError
 from ilo_runtime.fallback import call_entry, ensure_recursion_limit, load_generated
-from ilo_runtime.ops import RECURSION_LIMIT
+from ilo_runtime.ops import FALLBACK_RECURSION_LIMIT
 from ilo_runtime.values import FnRef
 
 from .frontend import ast as A
@@ -23,9 +23,6 @@ from .pygen.module import generate
 ENGINES = ("auto", "interp", "llvm", "arm64")
 _counter = itertools.count()
 
-# One Python frame per direct ilo call (3.11 runs Python-to-Python calls without C recursion),
-# so the fallback tier allows about as many nested calls as native code, then raises ILO-R010.
-FALLBACK_RECURSION_LIMIT = RECURSION_LIMIT + 200
 
 
 class IloModule(types.ModuleType):

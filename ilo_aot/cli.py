@@ -53,7 +53,6 @@ _ENGINE_FLAGS = {
 _SUBCOMMANDS = {"repl", "serv", "tool", "tools", "graph", "compile", "spec"}
 # Run inside a thread with a large stack so deep (but bounded) recursion raises cleanly.
 _STACK_BYTES = 512 * 1024 * 1024
-CLI_RECURSION_LIMIT = 10_200  # ~ ops.RECURSION_LIMIT nested ilo calls
 
 
 @dataclass
@@ -215,8 +214,9 @@ def _main(argv: list[str], out: TextIO, err: TextIO) -> int:
         out.write(USAGE)
         return 1
     from ilo_runtime.fallback import ensure_recursion_limit
+    from ilo_runtime.ops import FALLBACK_RECURSION_LIMIT
 
-    ensure_recursion_limit(CLI_RECURSION_LIMIT)
+    ensure_recursion_limit(FALLBACK_RECURSION_LIMIT)
     from .runner import run_program
 
     return run_program(opts, out, err, Reporter(opts.mode, err))

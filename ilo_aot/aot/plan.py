@@ -8,14 +8,13 @@ import os
 import zlib
 from dataclasses import dataclass, field
 
+from ilo_runtime.ops import FALLBACK_RECURSION_LIMIT
+
 from ..frontend import ast as A
 from ..frontend.types import Type
 from ..ir import ir
 from .errors import AotError
 
-# Same bound as `ilo_aot.load` (api.FALLBACK_RECURSION_LIMIT): fallback recursion raises
-# ILO-R010 well inside the default C stack.
-FALLBACK_RECURSION_LIMIT = 10_200
 PAYLOAD_FORMAT = 1
 
 

@@ -34,6 +34,7 @@ from .boundary import RecordType, make_function, py_name
 from .diagnostics import Diagnostic
 from .errors import IloRuntimeError
 from .fallback import call_entry, ensure_recursion_limit, load_generated
+from .ops import FALLBACK_RECURSION_LIMIT
 from .values import FnRef
 
 PAYLOAD_FORMAT = 1
@@ -129,7 +130,7 @@ def init_module(
     `raiser(status, trace)` raises the IloRuntimeError of a native failure.
     """
     data = decode_payload(payload)
-    ensure_recursion_limit(int(data.get("recursion_limit", 6000)))
+    ensure_recursion_limit(int(data.get("recursion_limit", FALLBACK_RECURSION_LIMIT)))
     filename = f"<ilo:{data['module']}>"
     namespace = load_generated(data["fallback"], filename)
     refs: dict[str, FnRef] = namespace["_FUNCTIONS"]

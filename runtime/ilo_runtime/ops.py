@@ -18,6 +18,9 @@ EPSILON = 2.220446049250313e-16
 # code counts calls exactly; the fallback tier bounds Python frames to the same number.
 RECURSION_LIMIT = 10_000
 RECURSION_MESSAGE = f"recursion depth exceeded (limit {RECURSION_LIMIT})"
+# Python's recursion limit while the fallback tier runs: one frame per direct ilo call (3.11 runs
+# Python-to-Python calls without C recursion), plus room for the caller's own frames.
+FALLBACK_RECURSION_LIMIT = RECURSION_LIMIT + 200
 
 _OP_NAMES = {
     "+": "Add",
