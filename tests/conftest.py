@@ -10,8 +10,6 @@ from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
 
-from hypothesis import settings
-
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus"
@@ -19,9 +17,15 @@ EXAMPLES = ROOT / "examples"
 
 # CI runs the property tests with a fixed seed sequence, so a red CI is always reproducible;
 # local runs keep exploring new examples.
-settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
-if os.environ.get("CI"):
-    settings.load_profile("ci")
+# (conftest is also imported by scripts run under qemu's aarch64 Python, which has no hypothesis.)
+try:
+    from hypothesis import settings
+except ImportError:  # pragma: no cover
+    settings = None
+if settings is not None:
+    settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+    if os.environ.get("CI"):
+        settings.load_profile("ci")
 
 # Tests never write the user's own compile cache.
 os.environ.setdefault("ILO_AOT_CACHE", tempfile.mkdtemp(prefix="ilo-aot-test-cache-"))
