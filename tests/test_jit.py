@@ -167,3 +167,12 @@ def test_import_hook_finds_ilo_modules(tmp_path, monkeypatch):
         sys.meta_path.remove(finder)
         for name in ("kpkg.kernels", "kpkg"):
             sys.modules.pop(name, None)
+
+
+def test_second_load_in_the_same_process_compiles_nothing():
+    src = "sq2 x:n>n;*x x\n"
+    first = ilo_aot.load(src, engine="llvm")
+    second = ilo_aot.load(src, engine="llvm")
+    assert second.sq2(3) == 9.0
+    assert _stats(first, "sq2").compiled
+    assert _stats(second, "sq2").compiled and _stats(second, "sq2").cache_hit

@@ -29,6 +29,20 @@ from . import codegen, pywrap, target
 # hand-written C extension call (bench/README.md).
 WRAPPER_OPT = 0
 _SEEN_DIGESTS: dict[str, int] = {}
+_LOADED: dict[str, JitModule] = {}  # reuse key -> the module compiled for it in this process
+
+
+def _reuse_key(digest: str, module: ir.Module, module_name: str, with_fallback: list[str]) -> str:
+    """What must match for a compiled module to serve a new load: the code, the error sites
+    (files and texts), the Python module name and which functions have a fallback callable
+    (the callables themselves differ per load but run the same program)."""
+    sites = [
+        (s.code, s.message, s.function, s.span, s.path,
+         hashlib.sha256((s.source or "").encode()).hexdigest())
+        for s in module.sites
+    ]
+    text = f"{digest}\n{module_name}\n{with_fallback!r}\n{sites!r}"
+    return hashlib.sha256(text.encode()).hexdigest()
 # One MCJIT engine (and target machine) per optimisation level for the life of the process:
 # compiled modules and cached objects are added to it, so a cache hit costs only loading the
 # object (no target machine, engine or IR parse per module).
@@ -146,7 +160,16 @@ class JitModule:
         # machine code in every process and the compile cache can hand it back.
         base = codegen.module_text(module, prefix="ilo_k_")
         digest = hashlib.sha256(f"{opt_level}:{depth_limit}\n{base}".encode()).hexdigest()[:16]
+        # The same module loaded again in this process (same code, same files, so the same
+        # error sites): reuse what was compiled; a second load compiles nothing.
+        reuse_key = _reuse_key(digest, module, module_name, sorted(fallbacks or ()))
         with _uid_lock:
+            loaded = _LOADED.get(reuse_key)
+            if loaded is not None:
+                again = cls()
+                again.__dict__.update(loaded.__dict__)
+                again.cache_hit = True
+                return again
             seen = _SEEN_DIGESTS.get(digest, 0)
             _SEEN_DIGESTS[digest] = seen + 1
         self.uid = f"h{digest}" + (f"_{seen}" if seen else "")
@@ -197,6 +220,8 @@ class JitModule:
             self._keep.append(mdef)
             self.callables[fn.name] = func
         _LIVE.append(self)
+        with _uid_lock:
+            _LOADED[reuse_key] = self
         return self
 
     def _compile(
