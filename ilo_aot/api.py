@@ -16,7 +16,7 @@ from ilo_runtime.values import FnRef
 
 from .frontend import ast as A
 from .frontend.types import render_type
-from .jit.tiered import JitSettings, TieredProgram, check_engine
+from .jit.tiered import JitSettings, TieredProgram
 from .pipeline import check, source_from
 from .pygen.module import generate
 
@@ -108,7 +108,6 @@ def load(
     """
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}, got {engine!r}")
-    check_engine(engine)
     ensure_recursion_limit(FALLBACK_RECURSION_LIMIT)
     src = _read(path_or_source)
     checked = check(src)

@@ -35,7 +35,7 @@ def _time_per_call(fn: Callable[[], Any], budget_s: float = 0.3) -> float:
 def bench(
     src: A.SourceFile, program: A.Program, func: str, args: list[str], out: TextIO, err: TextIO
 ) -> int:
-    from .cli import _typed
+    from .cli_args import typed_args
     from .jit.tiered import EngineUnavailable, TieredProgram, check_engine
 
     decl = next((f for f in program.functions() if f.name == func), None)
@@ -43,7 +43,7 @@ def bench(
         names = ", ".join(f.name for f in program.functions())
         err.write(f"error: --bench: no function '{func}' (functions: {names})\n")
         return 1
-    values = _typed(decl, args)
+    values = typed_args(decl, args)
     if len(values) != len(decl.params):
         err.write(f"error: --bench: {func} takes {len(decl.params)} arguments, got {len(values)}\n")
         return 1

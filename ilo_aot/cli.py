@@ -7,16 +7,11 @@ import os
 import sys
 import threading
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import TextIO
 
 from ilo_runtime.diagnostics import Diagnostic
-from ilo_runtime.display import display
-from ilo_runtime.errors import IloRuntimeError
-from ilo_runtime.values import Err, Ok
 
 from . import __version__
-from .cli_args import convert_typed, convert_untyped, identifier_shaped
-from .frontend import ast as A
 
 USAGE = """\
 usage: ilo FILE|CODE [FUNC] [ARGS...]      run an ilo program
@@ -220,90 +215,6 @@ def _main(argv: list[str], out: TextIO, err: TextIO) -> int:
     from .runner import run_program
 
     return run_program(opts, out, err, Reporter(opts.mode, err))
-
-
-def choose_entry(
-    program: A.Program, args: list[str], is_file: bool
-) -> tuple[str | None, list[Any], str | None]:
-    """Pick the entry function and convert arguments (language.md §9.2).
-
-    Returns (entry name or None, converted args, special) where special is None, "ast",
-    "no-such:<name>", "multiple" or "no-functions".
-    """
-    fns = program.functions()
-    names = [f.name for f in fns]
-    by_name = {f.name: f for f in fns}
-    if args:
-        first = args[0]
-        if first in by_name:
-            return first, _typed(by_name[first], args[1:]), None
-        if is_file and len(fns) > 1 and identifier_shaped(first):
-            return None, [], "no-such:" + first
-        if not fns:
-            return None, [], "no-functions"
-        if is_file and "main" in by_name:
-            return "main", _typed(by_name["main"], args), None
-        return names[0], [convert_untyped(a) for a in args], None
-    if len(fns) == 1:
-        return names[0], [], None
-    if "main" in by_name:
-        return "main", [], None
-    if not fns:
-        return None, [], "ast"
-    return None, [], "multiple" if is_file else "ast"
-
-
-def _typed(fn: A.FnDecl, args: list[str]) -> list[Any]:
-    out = []
-    for i, a in enumerate(args):
-        out.append(convert_typed(a, fn.params[i]) if i < len(fn.params) else convert_untyped(a))
-    return out
-
-
-def loop_tail_suppresses(fn: A.FnDecl) -> bool:
-    """The loop-tail rule (language.md §9.4)."""
-    if not fn.body or not isinstance(fn.body[-1], (A.ForEach, A.ForRange, A.While)):
-        return False
-    return not _has_ret_or_guard(fn.body)
-
-
-def _has_ret_or_guard(stmts: list[A.Stmt]) -> bool:
-    """Any `ret` or braceless guard in these statements, nested blocks and match arms included
-    (lambdas are separate functions and are not searched)."""
-    for s in stmts:
-        if isinstance(s, (A.Ret, A.Guard)):
-            return True
-        if isinstance(s, A.If):
-            if _has_ret_or_guard(s.then) or (s.else_ is not None and _has_ret_or_guard(s.else_)):
-                return True
-        if isinstance(s, (A.ForEach, A.ForRange, A.While)) and _has_ret_or_guard(s.body):
-            return True
-        if any(_match_has_ret_or_guard(e) for e in A.stmt_exprs(s)):
-            return True
-    return False
-
-
-def _match_has_ret_or_guard(e: A.Expr) -> bool:
-    if isinstance(e, A.Match) and any(_has_ret_or_guard(arm.body) for arm in e.arms):
-        return True
-    return any(_match_has_ret_or_guard(c) for c in A.child_exprs(e))
-
-
-def print_result(value: Any, out: TextIO, err: TextIO, suppress: bool) -> int:
-    if type(value) is Err:
-        out.flush()
-        err.write(display(value) + "\n")
-        return 1
-    if suppress:
-        return 0
-    if type(value) is Ok:
-        value = value.value
-    out.write(display(value) + "\n")
-    return 0
-
-
-def runtime_error(e: IloRuntimeError) -> Diagnostic:
-    return e.diagnostic or Diagnostic(e.message, code=e.code, label="here")
 
 
 if __name__ == "__main__":  # pragma: no cover

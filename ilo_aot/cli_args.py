@@ -74,3 +74,42 @@ def identifier_shaped(s: str) -> bool:
         and "--" not in s
         and s not in ("true", "false", "nil")
     )
+
+
+def choose_entry(
+    program: A.Program, args: list[str], is_file: bool
+) -> tuple[str | None, list[Any], str | None]:
+    """Pick the entry function and convert arguments (language.md §9.2).
+
+    Returns (entry name or None, converted args, special) where special is None, "ast",
+    "no-such:<name>", "multiple" or "no-functions".
+    """
+    fns = program.functions()
+    names = [f.name for f in fns]
+    by_name = {f.name: f for f in fns}
+    if args:
+        first = args[0]
+        if first in by_name:
+            return first, typed_args(by_name[first], args[1:]), None
+        if is_file and len(fns) > 1 and identifier_shaped(first):
+            return None, [], "no-such:" + first
+        if not fns:
+            return None, [], "no-functions"
+        if is_file and "main" in by_name:
+            return "main", typed_args(by_name["main"], args), None
+        return names[0], [convert_untyped(a) for a in args], None
+    if len(fns) == 1:
+        return names[0], [], None
+    if "main" in by_name:
+        return "main", [], None
+    if not fns:
+        return None, [], "ast"
+    return None, [], "multiple" if is_file else "ast"
+
+
+def typed_args(fn: A.FnDecl, args: list[str]) -> list[Any]:
+    """Arguments converted by `fn`'s parameter types (extra ones untyped)."""
+    out = []
+    for i, a in enumerate(args):
+        out.append(convert_typed(a, fn.params[i]) if i < len(fn.params) else convert_untyped(a))
+    return out

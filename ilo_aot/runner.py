@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ilo_runtime.diagnostics import Diagnostic
+from ilo_runtime.display import display
 from ilo_runtime.errors import IloRuntimeError
+from ilo_runtime.values import Err, Ok
 
 from .frontend import ast as A
 from .pipeline import check, read_source
@@ -16,7 +18,7 @@ if TYPE_CHECKING:
 
 
 def run_program(opts: Options, out: TextIO, err: TextIO, reporter: Reporter) -> int:
-    from .cli import choose_entry, loop_tail_suppresses, print_result, runtime_error
+    from .cli_args import choose_entry
 
     if opts.inline is not None:
         src, args, is_file, shown = A.SourceFile(None, opts.inline), opts.positional, False, None
@@ -133,3 +135,49 @@ def _special(
     err.write(f"  ilo {shown} <func> [args...]   run a function\n")
     err.write(f"  ilo --ast {shown}              dump the parsed AST as JSON\n")
     return 1
+
+
+def loop_tail_suppresses(fn: A.FnDecl) -> bool:
+    """The loop-tail rule (language.md §9.4)."""
+    if not fn.body or not isinstance(fn.body[-1], (A.ForEach, A.ForRange, A.While)):
+        return False
+    return not _has_ret_or_guard(fn.body)
+
+
+def _has_ret_or_guard(stmts: list[A.Stmt]) -> bool:
+    """Any `ret` or braceless guard in these statements, nested blocks and match arms included
+    (lambdas are separate functions and are not searched)."""
+    for s in stmts:
+        if isinstance(s, (A.Ret, A.Guard)):
+            return True
+        if isinstance(s, A.If):
+            if _has_ret_or_guard(s.then) or (s.else_ is not None and _has_ret_or_guard(s.else_)):
+                return True
+        if isinstance(s, (A.ForEach, A.ForRange, A.While)) and _has_ret_or_guard(s.body):
+            return True
+        if any(_match_has_ret_or_guard(e) for e in A.stmt_exprs(s)):
+            return True
+    return False
+
+
+def _match_has_ret_or_guard(e: A.Expr) -> bool:
+    if isinstance(e, A.Match) and any(_has_ret_or_guard(arm.body) for arm in e.arms):
+        return True
+    return any(_match_has_ret_or_guard(c) for c in A.child_exprs(e))
+
+
+def print_result(value: Any, out: TextIO, err: TextIO, suppress: bool) -> int:
+    if type(value) is Err:
+        out.flush()
+        err.write(display(value) + "\n")
+        return 1
+    if suppress:
+        return 0
+    if type(value) is Ok:
+        value = value.value
+    out.write(display(value) + "\n")
+    return 0
+
+
+def runtime_error(e: IloRuntimeError) -> Diagnostic:
+    return e.diagnostic or Diagnostic(e.message, code=e.code, label="here")

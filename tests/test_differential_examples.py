@@ -23,7 +23,7 @@ pytest.importorskip("unicorn")
 from test_differential import Outcome, Tiers  # noqa: E402
 
 from ilo_aot.backends.arm64.emulate import EmulationError  # noqa: E402
-from ilo_aot.cli import choose_entry  # noqa: E402
+from ilo_aot.cli_args import choose_entry  # noqa: E402
 from ilo_runtime.errors import IloCompileError  # noqa: E402
 
 FILES = sorted(EXAMPLES.glob("*.ilo")) + sorted(CORPUS.glob("arith-*.ilo")) + sorted(

@@ -174,7 +174,7 @@ class TieredProgram:
             nm = compile_module(
                 self.program,
                 names,
-                fallbacks={n: w for n, w in self.wrappers.items()},
+                fallbacks=dict(self.wrappers),
                 module_name=self.module_name,
                 cache=cache,
             )

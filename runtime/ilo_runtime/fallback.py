@@ -142,7 +142,8 @@ def translate(exc: BaseException) -> IloRuntimeError:
     elif isinstance(exc, RecursionError):
         err = IloRuntimeError(RECURSION_CODE, ops.RECURSION_MESSAGE)
     elif isinstance(exc, (UnboundLocalError, NameError)):
-        name = getattr(exc, "name", None) or str(exc).split("'")[1] if "'" in str(exc) else "?"
+        text = str(exc)
+        name = getattr(exc, "name", None) or (text.split("'")[1] if "'" in text else "?")
         err = IloRuntimeError("ILO-R001", f"undefined variable: {_demangle(str(name))}")
     else:
         err = IloRuntimeError("ILO-R000", f"internal error: {type(exc).__name__}: {exc}")

@@ -138,8 +138,8 @@ class JitModule:
         self._keep: list[Any] = []
         self.uid = ""
         self.depth_limit = errors.RECURSION_LIMIT
-        self.counters: dict[str, int] = {}
-        self.cache_hit = False  # ilo name -> address of its wrapper's call counter
+        self.counters: dict[str, int] = {}  # ilo name -> address of its wrapper's call counter
+        self.cache_hit = False
 
     @classmethod
     def build(
